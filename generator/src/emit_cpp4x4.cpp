@@ -1,0 +1,69 @@
+// cpp-4x4: straight-line kernels from the optimized program of the scheme.
+#include <sstream>
+
+#include "emit_internal.hpp"
+
+namespace lai::gen::detail {
+namespace {
+
+// X(i,j) at X[i*rs + j*cs], written without the zero and unit factors.
+std::string strided(const std::string& base, int i, int j, const std::string& rs, const std::string& cs) {
+  std::string idx;
+  auto add = [&](int f, const std::string& stride) {
+    if (f == 0) return;
+    if (!idx.empty()) idx += " + ";
+    idx += f == 1 ? stride : std::to_string(f) + " * " + stride;
+  };
+  add(i, rs);
+  add(j, cs);
+  return base + "[" + (idx.empty() ? "0" : idx) + "]";
+}
+
+std::string without_trailing_newline(std::string s) {
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::vector<RenderedFile> render_cpp4x4(const EmitJob& job) {
+  const Scheme& s = job.scheme;
+  const Dtype d = job.options.dtype;
+  const std::string T = c_type(d);
+  const StraightLine sl = straight_line(
+      s, d, "const " + T, [&](int x) { return strided("A", x / s.k, x % s.k, "rsa", "csa"); },
+      [&](int y) { return strided("B", y / s.n, y % s.n, "rsb", "csb"); });
+
+  std::ostringstream store, store0;
+  for (int z = 0; z < s.m * s.n; ++z) {
+    const std::string c = strided("C", z / s.n, z % s.n, "rsc", "csc");
+    const std::string& e = sl.c_exprs[static_cast<std::size_t>(z)];
+    store << c << " = alpha * (" << e << ") + beta * " << c << ";\n";
+    store0 << c << " = alpha * (" << e << ");\n";
+  }
+  const OptimizedScheme o = optimize_scheme(s);
+  TemplateValues common{
+      {"HEADER", header_line(job.input, "//")},
+      {"STEM", job.stem},
+      {"SCHEME", s.name},
+      {"T", T},
+      {"M", std::to_string(s.m)},
+      {"K", std::to_string(s.k)},
+      {"N", std::to_string(s.n)},
+      {"RANK", std::to_string(s.rank)},
+  };
+  TemplateValues cpp = common;
+  cpp["ADDITIONS"] = std::to_string(o.additions_after());
+  cpp["ADDITIONS_NAIVE"] = std::to_string(o.additions_before());
+  cpp["BODY"] = without_trailing_newline(sl.body);
+  cpp["STORE"] = without_trailing_newline(store.str());
+  cpp["STORE_BETA0"] = without_trailing_newline(store0.str());
+
+  const std::string& dir = job.options.templates_dir;
+  return {
+      {job.stem + ".h", fill_template_file(dir, "cpp_4x4.h.in", common)},
+      {job.stem + ".cpp", fill_template_file(dir, "cpp_4x4.cpp.in", cpp)},
+  };
+}
+
+}  // namespace lai::gen::detail
