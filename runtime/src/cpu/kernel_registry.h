@@ -1,0 +1,51 @@
+// The table of generated kernels linked into this build of liblapack_ai.
+//
+// CMake writes the table itself (<build>/generated/lai_kernel_registry.cpp)
+// from the schemes it generated kernels for (cmake/LaiSchemes.cmake), so the
+// runtime never names a generated symbol directly and user schemes added with
+// -DLAI_SCHEMES=... become selectable without touching runtime code.
+#pragma once
+
+#include <cstddef>
+
+extern "C" {
+
+typedef void (*lai_k4x4_f64_fn)(double alpha, const double* A, std::ptrdiff_t rsa, std::ptrdiff_t csa,
+                                const double* B, std::ptrdiff_t rsb, std::ptrdiff_t csb, double beta,
+                                double* C, std::ptrdiff_t rsc, std::ptrdiff_t csc);
+typedef void (*lai_k4x4_f32_fn)(float alpha, const float* A, std::ptrdiff_t rsa, std::ptrdiff_t csa,
+                                const float* B, std::ptrdiff_t rsb, std::ptrdiff_t csb, float beta,
+                                float* C, std::ptrdiff_t rsc, std::ptrdiff_t csc);
+typedef std::size_t (*lai_blk_workspace_fn)(int m, int n, int k);
+typedef int (*lai_blk_f64_fn)(int transa, int transb, int m, int n, int k, double alpha, const double* A,
+                              int lda, const double* B, int ldb, double beta, double* C, int ldc, void* work,
+                              std::size_t work_bytes);
+typedef int (*lai_blk_f32_fn)(int transa, int transb, int m, int n, int k, float alpha, const float* A,
+                              int lda, const float* B, int ldb, float beta, float* C, int ldc, void* work,
+                              std::size_t work_bytes);
+
+// One scheme's kernels. A pointer is null where that target/dtype was not
+// generated; the scheme's shape tells which sizes its 4x4 kernel fits.
+struct lai_scheme_kernels {
+  const char* name;  // e.g. "strassen2_4x4x4_r49"
+  int m, k, n, rank;
+  lai_k4x4_f64_fn k4x4_f64;
+  lai_k4x4_f64_fn k4x4_f64_beta0;
+  lai_k4x4_f32_fn k4x4_f32;
+  lai_k4x4_f32_fn k4x4_f32_beta0;
+  lai_blk_f64_fn blk_f64;
+  lai_blk_workspace_fn blk_f64_workspace;
+  lai_blk_f32_fn blk_f32;
+  lai_blk_workspace_fn blk_f32_workspace;
+  const char* ocl_batched_f64_source;  // OpenCL C source text, or null
+  const char* ocl_batched_f32_source;
+  const char* ocl_batched_f64_kernel;  // kernel name inside that source
+  const char* ocl_batched_f32_kernel;
+};
+
+extern const lai_scheme_kernels lai_scheme_table[];
+extern const int lai_scheme_count;
+// Index into lai_scheme_table of LAI_DEFAULT_SCHEME.
+extern const int lai_scheme_default;
+
+}  // extern "C"
