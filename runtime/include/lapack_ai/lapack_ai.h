@@ -1,0 +1,220 @@
+/*
+ * lapack_ai.h -- public C API of liblapack_ai.
+ *
+ * liblapack_ai computes matrix products with kernels generated at build time
+ * from verified tensor factorizations ("schemes"), with OpenBLAS for every
+ * case a generated kernel does not cover, and an OpenCL backend for batches
+ * of 4x4 products.
+ *
+ * Conventions shared by every function in this header:
+ *  - Every function that can fail returns an lai_status. On failure nothing
+ *    is written to any output argument, and lai_last_error() returns a
+ *    sentence that names the function, the offending argument, its value and
+ *    the rule it broke.
+ *  - The library never aborts, exits or prints; all reporting goes through
+ *    the return value and lai_last_error().
+ *  - Every function is thread-safe. Configuration setters (block threshold,
+ *    scheme) take effect for calls that start after the setter returns.
+ *  - Sizes are `int` like CBLAS; batch counts are `size_t`.
+ *
+ * Usable from C (C99 or later) and C++.
+ */
+#ifndef LAPACK_AI_LAPACK_AI_H
+#define LAPACK_AI_LAPACK_AI_H
+
+#include <stddef.h>
+
+#if defined(_WIN32)
+#define LAI_API
+#else
+#define LAI_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Enumerations                                                             */
+/* ------------------------------------------------------------------------ */
+
+/** Storage order of a matrix; the values equal CBLAS_ORDER's. */
+typedef enum lai_layout {
+  LAI_ROW_MAJOR = 101, /**< element (i,j) at X[i*ld + j] */
+  LAI_COL_MAJOR = 102  /**< element (i,j) at X[i + j*ld] */
+} lai_layout;
+
+/** Operation applied to an operand; the values equal CBLAS_TRANSPOSE's.
+ *  For the real types of this library LAI_CONJ_TRANS means LAI_TRANS. */
+typedef enum lai_transpose {
+  LAI_NO_TRANS = 111,  /**< op(X) = X */
+  LAI_TRANS = 112,     /**< op(X) = X^T */
+  LAI_CONJ_TRANS = 113 /**< op(X) = X^H, equal to X^T for real data */
+} lai_transpose;
+
+/** Result of a call. Every value except LAI_SUCCESS comes with a message in
+ *  lai_last_error(). */
+typedef enum lai_status {
+  LAI_SUCCESS = 0,
+  /** An argument broke a rule (bad enum, negative size, leading dimension
+   *  too small, NULL pointer where data is read or written, ...). */
+  LAI_ERROR_INVALID_ARGUMENT = 1,
+  /** A host or device allocation failed. */
+  LAI_ERROR_OUT_OF_MEMORY = 2,
+  /** No usable OpenCL device: the library was built without OpenCL, no
+   *  OpenCL platform is installed, or LAI_OPENCL_DEVICE matched nothing. */
+  LAI_ERROR_NO_DEVICE = 3,
+  /** An OpenCL program failed to compile; the message holds the build log. */
+  LAI_ERROR_OPENCL_BUILD = 4,
+  /** An OpenCL call failed at run time; the message names the call and the
+   *  OpenCL error code. */
+  LAI_ERROR_OPENCL_RUNTIME = 5,
+  /** The request is valid but this build or device cannot serve it (e.g. a
+   *  device without double precision, a scheme without an OpenCL kernel). */
+  LAI_ERROR_NOT_SUPPORTED = 6,
+  /** A bug in liblapack_ai; please report the message. */
+  LAI_ERROR_INTERNAL = 7
+} lai_status;
+
+/** Where a batched call runs. */
+typedef enum lai_backend {
+  /** The library decides: OpenCL on a GPU device for large batches, the CPU
+   *  otherwise, and the CPU whenever OpenCL is unavailable or fails. */
+  LAI_BACKEND_AUTO = 0,
+  LAI_BACKEND_CPU = 1,   /**< always the CPU */
+  LAI_BACKEND_OPENCL = 2 /**< always OpenCL; errors are returned, not hidden */
+} lai_backend;
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics                                                              */
+/* ------------------------------------------------------------------------ */
+
+/** Short fixed description of a status code, e.g. "invalid argument".
+ *  Never NULL; unknown values give "unknown status". */
+LAI_API const char* lai_status_string(lai_status status);
+
+/** Message of the last call on the calling thread that returned an error,
+ *  e.g. "lai_dgemm: lda=3 must be >= max(1,k)=4 for row-major A without
+ *  transpose". Successful calls leave it unchanged; "" before any failure.
+ *  The pointer stays valid until the next failing call on this thread. */
+LAI_API const char* lai_last_error(void);
+
+/* ------------------------------------------------------------------------ */
+/* GEMM                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** C = alpha*op(A)*op(B) + beta*C with op(A) m x k, op(B) k x n, C m x n.
+ *
+ * Arguments and their rules are those of cblas_dgemm:
+ *  - layout is LAI_ROW_MAJOR or LAI_COL_MAJOR; transa/transb are
+ *    LAI_NO_TRANS, LAI_TRANS or LAI_CONJ_TRANS;
+ *  - m, n, k >= 0;
+ *  - lda >= max(1, rows of A as stored in `layout`): row-major: k without
+ *    transpose, m with; column-major: m without transpose, k with;
+ *  - ldb likewise (row-major: n without transpose, k with; column-major: k
+ *    without transpose, n with);
+ *  - ldc >= max(1, n) for row-major, max(1, m) for column-major.
+ * The first broken rule in argument order is reported. In addition, a
+ * pointer must not be NULL where it would be dereferenced: C unless m or n is
+ * 0; A and B unless m, n or k is 0 or alpha is 0.
+ *
+ * Semantics are those of reference BLAS: when m or n is 0, or (alpha is 0 or
+ * k is 0) and beta is 1, nothing is touched; when beta is 0, C is not read
+ * (NaN or Inf in C does not propagate); when alpha is 0, A and B are not read.
+ *
+ * Dispatch: m, k, n equal to the current scheme's shape -> the scheme's
+ * straight-line kernel; min(m,n,k) >= lai_get_block_threshold() -> the
+ * scheme's one-level block kernel on OpenBLAS leaves; otherwise
+ * cblas_dgemm. Returns LAI_SUCCESS, LAI_ERROR_INVALID_ARGUMENT (C untouched),
+ * or LAI_ERROR_OUT_OF_MEMORY when the block kernel's workspace cannot be
+ * allocated (C untouched). */
+LAI_API lai_status lai_dgemm(lai_layout layout, lai_transpose transa, lai_transpose transb, int m, int n,
+                             int k, double alpha, const double* A, int lda, const double* B, int ldb,
+                             double beta, double* C, int ldc);
+
+/** Single-precision lai_dgemm; same rules and dispatch (cblas_sgemm fallback). */
+LAI_API lai_status lai_sgemm(lai_layout layout, lai_transpose transa, lai_transpose transb, int m, int n,
+                             int k, float alpha, const float* A, int lda, const float* B, int ldb,
+                             float beta, float* C, int ldc);
+
+/** count independent 4x4 products C_i = A_i * B_i, where A_i = A + 16*i (and
+ *  likewise B_i, C_i) are 16 contiguous row-major values each.
+ *
+ * count == 0 succeeds without touching anything; otherwise A, B and C must be
+ * non-NULL and 16*count elements must fit in size_t bytes. C must not overlap
+ * A or B. `backend` chooses the CPU (the current scheme's 4x4 kernel when its
+ * shape is 4x4x4, a plain loop otherwise, split over the hardware threads for
+ * large batches) or OpenCL (the current scheme's generated batched kernel; a
+ * double-precision batch needs a device with fp64). See lai_backend for AUTO.
+ * Errors: LAI_ERROR_INVALID_ARGUMENT, LAI_ERROR_NO_DEVICE,
+ * LAI_ERROR_NOT_SUPPORTED, LAI_ERROR_OPENCL_BUILD, LAI_ERROR_OPENCL_RUNTIME,
+ * LAI_ERROR_OUT_OF_MEMORY. On OpenCL errors C may have been partly written
+ * (batches are transferred in chunks). */
+LAI_API lai_status lai_dgemm_batched4x4(const double* A, const double* B, double* C, size_t count,
+                                        lai_backend backend);
+
+/** Single-precision lai_dgemm_batched4x4. */
+LAI_API lai_status lai_sgemm_batched4x4(const float* A, const float* B, float* C, size_t count,
+                                        lai_backend backend);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration                                                            */
+/* ------------------------------------------------------------------------ */
+
+/** Smallest min(m,n,k) for which lai_dgemm/lai_sgemm use the block kernel.
+ *  n must be >= 1 (else LAI_ERROR_INVALID_ARGUMENT). The initial value is
+ *  the environment variable LAI_BLOCK_THRESHOLD (read once, at the first call
+ *  of any lai_* function that needs it; ignored unless it is a whole number
+ *  >= 1) or else LAI_DEFAULT_BLOCK_THRESHOLD. */
+LAI_API lai_status lai_set_block_threshold(int n);
+
+/** Current block threshold (see lai_set_block_threshold). */
+LAI_API int lai_get_block_threshold(void);
+
+/** Built-in default of the block threshold. */
+#define LAI_DEFAULT_BLOCK_THRESHOLD 4096
+
+/** Selects the scheme whose kernels lai_dgemm/lai_sgemm and the batched
+ *  functions use, by its name (lai_scheme_name). NULL restores the build's
+ *  default (CMake option LAI_DEFAULT_SCHEME). An unknown name gives
+ *  LAI_ERROR_INVALID_ARGUMENT with the list of available names. The initial
+ *  choice is the environment variable LAI_SCHEME (read once; ignored when it
+ *  names no built-in scheme) or else the build's default. */
+LAI_API lai_status lai_set_scheme(const char* name);
+
+/** Name of the current scheme, e.g. "strassen2_4x4x4_r49". Never NULL. */
+LAI_API const char* lai_get_scheme(void);
+
+/** Number of schemes built into this library. */
+LAI_API int lai_scheme_count(void);
+
+/** Name of scheme i (0 <= i < lai_scheme_count()), NULL when out of range.
+ *  The strings live as long as the library is loaded. */
+LAI_API const char* lai_scheme_name(int i);
+
+/* ------------------------------------------------------------------------ */
+/* OpenCL device                                                            */
+/* ------------------------------------------------------------------------ */
+
+/** Name of the OpenCL device the library uses, initialising OpenCL if needed,
+ *  e.g. "pthread-skylake-avx512" or "NVIDIA H200". NULL when no device is
+ *  usable (lai_last_error() says why). The string lives as long as the
+ *  library is loaded.
+ *
+ *  The device is chosen once per process: the environment variable
+ *  LAI_OPENCL_DEVICE either gives "P:D" (platform index P, device index D in
+ *  that platform, both from 0) or a case-insensitive substring of the device
+ *  name; without it the first GPU of any platform is taken, else the first
+ *  device of any type. A value that matches nothing is an error
+ *  (LAI_ERROR_NO_DEVICE) that names the value and lists the devices found. */
+LAI_API const char* lai_opencl_device_name(void);
+
+/** Like lai_opencl_device_name() but as a status: LAI_SUCCESS when an OpenCL
+ *  device is usable, else the reason (lai_last_error() holds the message). */
+LAI_API lai_status lai_opencl_init(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* LAPACK_AI_LAPACK_AI_H */

@@ -1,0 +1,27 @@
+// Access to the generated kernel table (kernel_registry.h) for the rest of
+// the runtime, so only this header knows how the table is declared.
+#pragma once
+
+#include <string>
+
+// The table's element count is declared as the C symbol `lai_scheme_count`,
+// which is also the name of the public function lai_scheme_count(). The
+// runtime and the generated registry source both see it under another name
+// (runtime/CMakeLists.txt defines the same macro for the registry source) so
+// the two never collide at compile or link time.
+#define lai_scheme_count lai_registry_scheme_count
+#include "cpu/kernel_registry.h"
+#undef lai_scheme_count
+
+namespace lai::cpu {
+
+int scheme_count() noexcept;
+int default_scheme() noexcept;
+// i must be in [0, scheme_count()).
+const lai_scheme_kernels& scheme_at(int i) noexcept;
+// Index of the scheme called `name`, or -1.
+int find_scheme(const char* name) noexcept;
+// "a, b, c" for messages that must say which names are accepted.
+std::string scheme_names_joined();
+
+}  // namespace lai::cpu

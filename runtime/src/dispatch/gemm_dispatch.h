@@ -1,0 +1,17 @@
+// Chooses how a validated GEMM is computed: quick return, the scheme's
+// straight-line kernel, its block kernel, or OpenBLAS.
+#pragma once
+
+#include "cpu/gemm_call.h"
+
+namespace lai {
+
+// The path a GEMM took; kept per thread for tests and (later) monitoring.
+enum class GemmPath { None, Quick, Fixed, Block, Blas };
+
+template <class T>
+void dispatch_gemm(const GemmCall<T>& c);
+
+GemmPath last_gemm_path() noexcept;
+
+}  // namespace lai

@@ -1,0 +1,107 @@
+#include "opencl/runtime.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+
+#include "diagnostics/error.h"
+#include "opencl/backend.h"
+#include "opencl/cl_error.h"
+#include "opencl/handles.h"
+
+namespace lai::ocl {
+
+namespace {
+
+struct InitState {
+  std::once_flag once;
+  // Deliberately never freed, nor are the context and queue released: other
+  // static destructors may still run OpenCL work, and at process exit the
+  // ICD loader may already be unloaded, so releasing could crash.
+  Runtime* runtime = nullptr;
+  lai_status status = LAI_SUCCESS;
+  std::string message;
+};
+
+InitState& state() {
+  static InitState s;
+  return s;
+}
+
+std::string env_spec() {
+  const char* v = std::getenv("LAI_OPENCL_DEVICE");
+  return v != nullptr ? std::string(v) : std::string();
+}
+
+bool has_fp64(cl_device_id d) {
+  cl_device_fp_config cfg = 0;
+  if (clGetDeviceInfo(d, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof cfg, &cfg, nullptr) == CL_SUCCESS && cfg != 0) {
+    return true;
+  }
+  // Some 1.1-era drivers only advertise the extension.
+  std::size_t size = 0;
+  if (clGetDeviceInfo(d, CL_DEVICE_EXTENSIONS, 0, nullptr, &size) != CL_SUCCESS || size == 0) return false;
+  std::string ext(size, '\0');
+  if (clGetDeviceInfo(d, CL_DEVICE_EXTENSIONS, size, ext.data(), nullptr) != CL_SUCCESS) return false;
+  return ext.find("cl_khr_fp64") != std::string::npos;
+}
+
+std::unique_ptr<Runtime> create() {
+  const std::vector<DeviceEntry> devices = discover_devices();
+  auto rt = std::make_unique<Runtime>();
+  rt->device = devices[choose_device(devices, env_spec())];
+  const std::string& name = rt->device.name;
+
+  const cl_context_properties props[] = {CL_CONTEXT_PLATFORM,
+                                         reinterpret_cast<cl_context_properties>(rt->device.platform), 0};
+  cl_int rc = CL_SUCCESS;
+  ContextHandle ctx(clCreateContext(props, 1, &rt->device.device, nullptr, nullptr, &rc));
+  check(rc, "clCreateContext", name);
+  QueueHandle queue(clCreateCommandQueue(ctx.get(), rt->device.device, 0, &rc));
+  check(rc, "clCreateCommandQueue", name);
+  check(clGetDeviceInfo(rt->device.device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof rt->max_alloc, &rt->max_alloc,
+                        nullptr),
+        "clGetDeviceInfo(CL_DEVICE_MAX_MEM_ALLOC_SIZE)", name);
+  rt->fp64 = has_fp64(rt->device.device);
+  rt->context = ctx.release();
+  rt->queue = queue.release();
+  return rt;
+}
+
+void initialise() noexcept {
+  InitState& s = state();
+  try {
+    s.runtime = create().release();
+  } catch (const Error& e) {
+    s.status = e.status();
+    s.message = e.message();
+  } catch (const std::bad_alloc&) {
+    s.status = LAI_ERROR_OUT_OF_MEMORY;
+    s.message = "host memory allocation failed during OpenCL initialisation";
+  } catch (...) {
+    s.status = LAI_ERROR_INTERNAL;
+    s.message = "unexpected exception during OpenCL initialisation";
+  }
+}
+
+}  // namespace
+
+const Runtime& runtime() {
+  InitState& s = state();
+  std::call_once(s.once, initialise);
+  if (s.runtime == nullptr) fail(s.status, s.message);
+  return *s.runtime;
+}
+
+const std::string& device_name() { return runtime().device.name; }
+
+bool device_is_gpu() { return runtime().device.gpu; }
+
+std::string select_device(const std::string& spec) {
+  const std::vector<DeviceEntry> devices = discover_devices();
+  return devices[choose_device(devices, spec)].name;
+}
+
+}  // namespace lai::ocl

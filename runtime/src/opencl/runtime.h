@@ -1,0 +1,27 @@
+// The process's OpenCL device, context and queue, created once on first use.
+#pragma once
+
+#include <cstddef>
+
+#include "opencl/cl_api.h"
+#include "opencl/devices.h"
+
+namespace lai::ocl {
+
+struct Runtime {
+  DeviceEntry device;
+  cl_context context = nullptr;
+  // In-order and shared by all threads: OpenCL 1.2 makes every API call on a
+  // queue thread-safe, and callers only use blocking transfers, so no call
+  // depends on another's commands.
+  cl_command_queue queue = nullptr;
+  bool fp64 = false;
+  cl_ulong max_alloc = 0;  // CL_DEVICE_MAX_MEM_ALLOC_SIZE
+};
+
+// The runtime, initialising it on the first call (std::call_once). A failed
+// initialisation is remembered and thrown again (same status and message) on
+// every later call: the device choice is made once per process.
+const Runtime& runtime();
+
+}  // namespace lai::ocl
