@@ -262,9 +262,39 @@ NpyHeader parse_npy_header(std::span<const std::uint8_t> bytes, const std::strin
   return h;
 }
 
-std::vector<std::int64_t> decode_integers(std::span<const std::uint8_t> data, const NpyDtype& dtype,
-                                          const std::vector<std::int64_t>& shape, bool fortran_order,
-                                          const std::string& where) {
+namespace {
+
+// Exact value of a finite double as a checked 64-bit rational.
+Rational exact_from_double(double v, const NpyDtype& dtype, std::size_t e, const std::string& where) {
+  auto refuse = [&](const std::string& why) -> Rational {
+    throw InputError(where + ": float dtype '" + dtype.descr + "' element " + std::to_string(e) + " " + why);
+  };
+  if (!std::isfinite(v)) return refuse("is NaN or infinite");
+  if (v == 0) return Rational(0);
+  int exp = 0;
+  const double frac = std::frexp(v, &exp);  // v = frac * 2^exp, 0.5 <= |frac| < 1
+  // frac * 2^53 is an integer for any double; strip trailing zero bits so the
+  // denominator is as small as possible.
+  auto mant = static_cast<std::int64_t>(std::ldexp(frac, 53));
+  exp -= 53;
+  while (exp < 0 && (mant & 1) == 0) {
+    mant /= 2;
+    ++exp;
+  }
+  if (exp >= 0) {
+    if (exp > 62 || (mant > 0 ? mant : -mant) > (std::numeric_limits<std::int64_t>::max() >> exp))
+      return refuse("is too large for exact 64-bit arithmetic");
+    return Rational(mant * (std::int64_t{1} << exp));
+  }
+  if (exp < -62) return refuse("has a denominator beyond 2^62 (not exactly representable)");
+  return Rational(mant, std::int64_t{1} << -exp);
+}
+
+}  // namespace
+
+std::vector<Rational> decode_exact(std::span<const std::uint8_t> data, const NpyDtype& dtype,
+                                   const std::vector<std::int64_t>& shape, bool fortran_order,
+                                   const std::string& where) {
   if (dtype.kind == 'O') throw InputError(where + ": object array where an integer array was expected");
   const std::int64_t count = element_count(shape, where);
   const auto need = static_cast<std::uint64_t>(count) * static_cast<std::uint64_t>(dtype.itemsize);
@@ -272,7 +302,7 @@ std::vector<std::int64_t> decode_integers(std::span<const std::uint8_t> data, co
     throw InputError(where + ": data length " + std::to_string(data.size()) + " bytes does not match shape x " +
                      std::to_string(dtype.itemsize) + "-byte items = " + std::to_string(need) + " bytes" +
                      (data.size() < need ? " (truncated data)" : " (trailing bytes)"));
-  std::vector<std::int64_t> raw(static_cast<std::size_t>(count));
+  std::vector<Rational> raw(static_cast<std::size_t>(count));
   const int sz = dtype.itemsize;
   for (std::size_t e = 0; e < raw.size(); ++e) {
     const std::uint8_t* p = data.data() + e * static_cast<std::size_t>(sz);
@@ -281,23 +311,18 @@ std::vector<std::int64_t> decode_integers(std::span<const std::uint8_t> data, co
       case 'i': {
         // Sign-extend from sz bytes.
         const int shift = 64 - 8 * sz;
-        raw[e] = static_cast<std::int64_t>(bits << shift) >> shift;
+        raw[e] = Rational(static_cast<std::int64_t>(bits << shift) >> shift);
         break;
       }
       case 'u':
         if (bits > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
           throw InputError(where + ": element " + std::to_string(e) + " does not fit in a signed 64-bit integer");
-        raw[e] = static_cast<std::int64_t>(bits);
+        raw[e] = Rational(static_cast<std::int64_t>(bits));
         break;
       default: {  // 'f'
         const double v = sz == 8 ? std::bit_cast<double>(bits)
                                  : static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
-        // 2^63 is exactly representable; anything at or beyond it would
-        // overflow the conversion (UB), so the range test comes first.
-        if (!std::isfinite(v) || v >= 9223372036854775808.0 || v < -9223372036854775808.0 || v != std::trunc(v))
-          throw InputError(where + ": float dtype '" + dtype.descr + "' element " + std::to_string(e) +
-                           " is not an integer (only integral float values are accepted)");
-        raw[e] = static_cast<std::int64_t>(v);
+        raw[e] = exact_from_double(v, dtype, e, where);
       }
     }
   }
@@ -305,7 +330,7 @@ std::vector<std::int64_t> decode_integers(std::span<const std::uint8_t> data, co
 
   // Fortran order: the first index varies fastest. Walk the C-order index
   // with an odometer and read the matching Fortran position.
-  std::vector<std::int64_t> out(raw.size());
+  std::vector<Rational> out(raw.size());
   std::vector<std::int64_t> idx(shape.size(), 0);
   std::vector<std::int64_t> fstride(shape.size(), 1);
   for (std::size_t d = 1; d < shape.size(); ++d) fstride[d] = fstride[d - 1] * shape[d - 1];
@@ -321,19 +346,47 @@ std::vector<std::int64_t> decode_integers(std::span<const std::uint8_t> data, co
   return out;
 }
 
+std::vector<std::int64_t> decode_integers(std::span<const std::uint8_t> data, const NpyDtype& dtype,
+                                          const std::vector<std::int64_t>& shape, bool fortran_order,
+                                          const std::string& where) {
+  const std::vector<Rational> exact = decode_exact(data, dtype, shape, fortran_order, where);
+  std::vector<std::int64_t> out(exact.size());
+  for (std::size_t e = 0; e < exact.size(); ++e) {
+    if (!exact[e].is_integer())
+      throw InputError(where + ": dtype '" + dtype.descr + "' element " + std::to_string(e) + " (C order) is " +
+                       exact[e].str() + ", which is not an integer (this API returns integers only)");
+    out[e] = exact[e].num();
+  }
+  return out;
+}
+
+ExactArray parse_npy_exact(std::span<const std::uint8_t> bytes, const std::string& origin) {
+  const NpyHeader h = parse_npy_header(bytes, origin);
+  if (h.dtype.kind == 'O')
+    throw InputError(origin + ": dtype '|O' is a pickled object array; it is read only by the pickle path "
+                     "(parse_pickled_object_array), never as plain data");
+  ExactArray a;
+  a.shape = h.shape;
+  a.data = decode_exact(bytes.subspan(h.data_offset), h.dtype, h.shape, h.fortran_order,
+                        origin + ": byte " + std::to_string(h.data_offset));
+  return a;
+}
+
 }  // namespace lai::gen::detail
 
 namespace lai::gen {
 
 NpyArray parse_npy(std::span<const std::uint8_t> bytes, const std::string& origin) {
-  const detail::NpyHeader h = detail::parse_npy_header(bytes, origin);
-  if (h.dtype.kind == 'O')
-    throw InputError(origin + ": dtype '|O' is a pickled object array; it is read only by the pickle path "
-                     "(parse_pickled_object_array), never as plain data");
+  detail::ExactArray exact = detail::parse_npy_exact(bytes, origin);
   NpyArray a;
-  a.shape = h.shape;
-  a.data = detail::decode_integers(bytes.subspan(h.data_offset), h.dtype, h.shape, h.fortran_order,
-                                   origin + ": byte " + std::to_string(h.data_offset));
+  a.shape = std::move(exact.shape);
+  a.data.resize(exact.data.size());
+  for (std::size_t e = 0; e < exact.data.size(); ++e) {
+    if (!exact.data[e].is_integer())
+      throw InputError(origin + ": element " + std::to_string(e) + " (C order) is " + exact.data[e].str() +
+                       ", which is not an integer (parse_npy returns integers only)");
+    a.data[e] = exact.data[e].num();
+  }
   return a;
 }
 

@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "lai_gen/rational.hpp"
+#include "lai_gen/readers.hpp"
+
 namespace lai::gen::detail {
 
 // A hostile header must not make us allocate or loop beyond this; the largest
@@ -46,10 +49,27 @@ NpyHeader parse_npy_header(std::span<const std::uint8_t> bytes, const std::strin
 // than kMaxNpyElements.
 std::int64_t element_count(const std::vector<std::int64_t>& shape, const std::string& where);
 
-// Decodes `data` (exactly count*itemsize bytes, else InputError) into int64 in
-// C order; Fortran-ordered data is transposed. Floats must hold integers.
+// Decodes `data` (exactly count*itemsize bytes, else InputError) into exact
+// rationals in C order; Fortran-ordered data is transposed. Floats are
+// converted exactly (every finite binary float is a dyadic rational: several
+// AlphaTensor schemes hold coefficients such as 0.5 and 0.125 as float64);
+// NaN, infinities and values outside checked 64-bit rationals are refused.
+std::vector<Rational> decode_exact(std::span<const std::uint8_t> data, const NpyDtype& dtype,
+                                   const std::vector<std::int64_t>& shape, bool fortran_order,
+                                   const std::string& where);
+
+// Same, for the public integer-only API: a non-integral value is refused.
 std::vector<std::int64_t> decode_integers(std::span<const std::uint8_t> data, const NpyDtype& dtype,
                                           const std::vector<std::int64_t>& shape, bool fortran_order,
                                           const std::string& where);
+
+// Exact forms used by the .npz reader, which must accept dyadic float
+// coefficients that the integer-only public NpyArray cannot hold.
+struct ExactArray {
+  std::vector<std::int64_t> shape;
+  std::vector<Rational> data;  // C order
+};
+ExactArray parse_npy_exact(std::span<const std::uint8_t> bytes, const std::string& origin);
+std::vector<ExactArray> parse_pickled_exact(std::span<const std::uint8_t> bytes, const std::string& origin);
 
 }  // namespace lai::gen::detail

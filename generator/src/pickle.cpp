@@ -115,7 +115,7 @@ class Unpickler {
   Unpickler(std::span<const std::uint8_t> bytes, std::size_t base, const std::string& origin)
       : b_(bytes), base_(base), origin_(origin) {}
 
-  std::vector<NpyArray> run();
+  std::vector<detail::ExactArray> run();
 
  private:
   [[noreturn]] void fail(const std::string& rule) const {
@@ -218,8 +218,8 @@ class Unpickler {
   }
   void reduce();
   void build();
-  std::vector<NpyArray> finish(std::size_t result);
-  NpyArray convert(std::size_t array_idx, std::size_t element);
+  std::vector<detail::ExactArray> finish(std::size_t result);
+  detail::ExactArray convert(std::size_t array_idx, std::size_t element);
 
   static constexpr std::size_t kUnset = std::numeric_limits<std::size_t>::max();
   std::span<const std::uint8_t> b_;
@@ -266,8 +266,9 @@ void Unpickler::reduce() {
 }
 
 void Unpickler::build() {
+  // BUILD leaves the object on the stack (state is applied in place).
   const std::size_t state_idx = pop();
-  const std::size_t obj_idx = pop();
+  const std::size_t obj_idx = top();
   if (arena_[obj_idx].kind == Kind::Dtype) {
     // dtype state: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])
     const Obj& st = tuple_of(state_idx, 8, 9, "dtype state");
@@ -297,7 +298,7 @@ void Unpickler::build() {
   a.built = true;
 }
 
-std::vector<NpyArray> Unpickler::run() {
+std::vector<detail::ExactArray> Unpickler::run() {
   for (;;) {
     op_pos_ = pos_;
     op_ = *take(1);
@@ -426,7 +427,7 @@ std::vector<NpyArray> Unpickler::run() {
   }
 }
 
-NpyArray Unpickler::convert(std::size_t array_idx, std::size_t element) {
+detail::ExactArray Unpickler::convert(std::size_t array_idx, std::size_t element) {
   const std::string where = origin_ + ": object array element " + std::to_string(element);
   const Obj& a = arena_[array_idx];
   if (a.kind != Kind::Array || !a.built) throw InputError(where + ": not a fully built numpy array");
@@ -436,15 +437,15 @@ NpyArray Unpickler::convert(std::size_t array_idx, std::size_t element) {
   if (dtype.kind == 'O') throw InputError(where + ": nested object arrays are not accepted");
   if (arena_[a.payload].kind != Kind::Bytes) throw InputError(where + ": integer array data must be bytes");
   const std::string& data = arena_[a.payload].s;
-  NpyArray out;
+  detail::ExactArray out;
   out.shape = a.shape;
-  out.data = detail::decode_integers(
+  out.data = detail::decode_exact(
       std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), dtype,
       a.shape, a.fortran, where);
   return out;
 }
 
-std::vector<NpyArray> Unpickler::finish(std::size_t result) {
+std::vector<detail::ExactArray> Unpickler::finish(std::size_t result) {
   const Obj& a = arena_[result];
   if (a.kind != Kind::Array || !a.built) fail("the pickle does not produce a numpy array");
   const Obj& dt = arena_[a.dtype];
@@ -458,14 +459,16 @@ std::vector<NpyArray> Unpickler::finish(std::size_t result) {
     fail("object array must be one-dimensional with as many elements as its data list (" +
          std::to_string(elems.size()) + ")");
   if (elems.size() > kMaxArrays) fail("object array with more than " + std::to_string(kMaxArrays) + " elements");
-  std::vector<NpyArray> out;
+  std::vector<detail::ExactArray> out;
   for (std::size_t e = 0; e < elems.size(); ++e) out.push_back(convert(elems[e], e));
   return out;
 }
 
 }  // namespace
 
-std::vector<NpyArray> parse_pickled_object_array(std::span<const std::uint8_t> bytes, const std::string& origin) {
+namespace detail {
+
+std::vector<ExactArray> parse_pickled_exact(std::span<const std::uint8_t> bytes, const std::string& origin) {
   // Accept either a whole .npy file with dtype '|O' (as stored in an .npz) or
   // the bare pickle stream that follows such a header.
   std::size_t base = 0;
@@ -481,11 +484,31 @@ std::vector<NpyArray> parse_pickled_object_array(std::span<const std::uint8_t> b
   }
   if (base >= bytes.size()) throw InputError(origin + ": byte " + std::to_string(base) + ": pickle: empty stream");
   Unpickler u(bytes.subspan(base), base, origin);
-  std::vector<NpyArray> arrays = u.run();
+  std::vector<ExactArray> arrays = u.run();
   if (have_header && (header_shape.size() != 1 || static_cast<std::size_t>(header_shape[0]) != arrays.size()))
     throw InputError(origin + ": npy header shape does not match the pickled object array (" +
                      std::to_string(arrays.size()) + " elements)");
   return arrays;
+}
+
+}  // namespace detail
+
+std::vector<NpyArray> parse_pickled_object_array(std::span<const std::uint8_t> bytes, const std::string& origin) {
+  std::vector<NpyArray> out;
+  for (detail::ExactArray& a : detail::parse_pickled_exact(bytes, origin)) {
+    NpyArray n;
+    n.shape = std::move(a.shape);
+    n.data.resize(a.data.size());
+    for (std::size_t e = 0; e < a.data.size(); ++e) {
+      if (!a.data[e].is_integer())
+        throw InputError(origin + ": object array element " + std::to_string(out.size()) + ": element " +
+                         std::to_string(e) + " (C order) is " + a.data[e].str() +
+                         ", which is not an integer (this API returns integers only)");
+      n.data[e] = a.data[e].num();
+    }
+    out.push_back(std::move(n));
+  }
+  return out;
 }
 
 }  // namespace lai::gen

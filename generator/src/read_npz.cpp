@@ -153,14 +153,14 @@ Scheme read_npz_scheme(const std::string& path, const std::string& entry_in) {
   const detail::NpyHeader h = detail::parse_npy_header(span, where);
 
   // Collect U, V, W as (rows x R) row-major arrays in AlphaTensor's layout.
-  std::vector<NpyArray> f;
+  std::vector<detail::ExactArray> f;
   if (h.dtype.kind == 'O') {
-    f = parse_pickled_object_array(span, where);
+    f = detail::parse_pickled_exact(span, where);
     if (f.size() != 3)
       throw InputError(where + ": wrong shape: object array holds " + std::to_string(f.size()) +
                        " arrays, expected 3 (U, V, W)");
   } else {
-    const NpyArray a = parse_npy(span, where);
+    const detail::ExactArray a = detail::parse_npy_exact(span, where);
     if (a.shape.size() != 3 || a.shape[0] != 3)
       throw InputError(where + ": wrong shape " + shape_str(a.shape) + ": expected (3, m*k, R) or an object array");
     if (mk != kn || kn != nm)
@@ -168,7 +168,7 @@ Scheme read_npz_scheme(const std::string& path, const std::string& entry_in) {
                        "\": a single (3, X, R) array needs m*k = k*n = n*m");
     const auto plane = static_cast<std::size_t>(a.shape[1] * a.shape[2]);
     for (std::size_t t = 0; t < 3; ++t) {
-      NpyArray p;
+      detail::ExactArray p;
       p.shape = {a.shape[1], a.shape[2]};
       p.data.assign(a.data.begin() + static_cast<std::ptrdiff_t>(t * plane),
                     a.data.begin() + static_cast<std::ptrdiff_t>((t + 1) * plane));
@@ -204,7 +204,9 @@ Scheme read_npz_scheme(const std::string& path, const std::string& entry_in) {
   const bool f2 = file.find("f2") != std::string::npos;
   s.name = std::string(f2 ? "alphatensorf2" : "alphatensor") + "_" + std::to_string(m) + "x" + std::to_string(k) +
            "x" + std::to_string(n) + "_r" + std::to_string(R);
-  s.field = "Z";
+  // Integer arrays give "Z"; a few float64 entries hold dyadic coefficients
+  // such as 1/2 and 1/8, which are read exactly and make the field "Q".
+  s.field = s.integral() ? "Z" : "Q";
   s.provenance = "DeepMind AlphaTensor " + file + " entry \"" + entry + "\" (" + path + ")" +
                  (f2 ? ", arithmetic modulo 2 (not valid over the reals)" : "") +
                  "; W rows re-indexed from AlphaTensor's transposed l*m+i to i*n+l";
