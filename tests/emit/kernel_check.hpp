@@ -1,0 +1,77 @@
+// Shared helpers of the emitted-kernel tests: random operands, the BLAS
+// reference and the error bound.
+//
+// Error bound. Every test compares a kernel with a reference product and
+// accepts
+//   ||C - Cref||_F <= c * k * eps * (|alpha| ||A||_F ||B||_F + |beta| ||C0||_F)
+// with c = 2 * pu * pv * pw, where pu, pv, pw are the largest numbers of
+// non-zeros in a column of U, a column of V and a row of W. Why: with all
+// coefficients of magnitude <= 1 (true for the schemes tested here) a left
+// form sums at most pu blocks of A, so its entries are bounded by pu times
+// those of A, likewise pv for B; an output block sums at most pw such
+// products. The rounding errors of the leaf products (k*eps relative to their
+// operands, the usual GEMM bound) and of the additions (fewer than
+// pu + pv + pw operations, each eps relative) are therefore amplified by at
+// most pu*pv*pw relative to the classical bound, and the factor 2 covers the
+// reference's own error, which has the same form with c = 1. A wrong
+// coefficient, block or transpose gives an error of the order of the norms
+// themselves, far above this bound for the sizes tested.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cblas.h>
+
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace lai::test {
+
+template <class T>
+constexpr double kEps = std::is_same_v<T, double> ? DBL_EPSILON : FLT_EPSILON;
+
+template <class T>
+std::vector<T> random_matrix(std::mt19937_64& rng, std::size_t count) {
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  std::vector<T> v(count);
+  for (auto& x : v) x = static_cast<T>(dist(rng));
+  return v;
+}
+
+// Frobenius norm of a rows x cols matrix at p with X(i,j) = p[i*rs + j*cs].
+template <class T>
+double frobenius(const T* p, int rows, int cols, std::ptrdiff_t rs, std::ptrdiff_t cs) {
+  double s = 0;
+  for (int i = 0; i < rows; ++i) {
+    for (int j = 0; j < cols; ++j) {
+      const double x = static_cast<double>(p[i * rs + j * cs]);
+      s += x * x;
+    }
+  }
+  return std::sqrt(s);
+}
+
+// The right-hand side of the bound above; |beta| ||C0|| counts only when
+// beta != 0 (C0 may then hold NaN, which must not reach the result).
+inline double error_bound(double c, int k, double eps, double alpha, double norm_a, double norm_b, double beta,
+                          double norm_c0) {
+  const double scale = std::abs(alpha) * norm_a * norm_b + (beta != 0 ? std::abs(beta) * norm_c0 : 0.0);
+  // max(k, 1): for k = 0 the result is beta*C0 exactly up to one rounding.
+  return c * std::max(k, 1) * eps * scale + std::numeric_limits<double>::min();
+}
+
+inline void gemm_ref(CBLAS_ORDER order, bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda,
+                     const double* b, int ldb, double beta, double* c, int ldc) {
+  cblas_dgemm(order, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb,
+              beta, c, ldc);
+}
+inline void gemm_ref(CBLAS_ORDER order, bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
+                     const float* b, int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(order, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb,
+              beta, c, ldc);
+}
+
+}  // namespace lai::test
