@@ -8,13 +8,25 @@
 namespace lai::gen::detail {
 namespace {
 
-// Free-form array constructor, continued every few items so that no line
-// comes near the 132-character limit.
+// Free-form array constructor, starting on a continuation line of its own
+// and continued whenever a line would pass about 100 characters: gfortran
+// truncates free-form lines at 132.
 std::string constructor(const std::vector<std::string>& items) {
-  std::string out = "(/ ";
+  constexpr std::size_t kMaxLine = 100;
+  std::string out = "&\n      (/ ";
+  std::size_t line = 0;  // characters of the items on the current line
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += (i % 8 == 0) ? ", &\n      " : ", ";
+    if (i > 0) {
+      if (line + items[i].size() + 2 > kMaxLine) {
+        out += ", &\n      ";
+        line = 0;
+      } else {
+        out += ", ";
+        line += 2;
+      }
+    }
     out += items[i];
+    line += items[i].size();
   }
   return out + " /)";
 }

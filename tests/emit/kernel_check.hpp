@@ -4,12 +4,12 @@
 // Error bound. Every test compares a kernel with a reference product and
 // accepts
 //   ||C - Cref||_F <= c * k * eps * (|alpha| ||A||_F ||B||_F + |beta| ||C0||_F)
-// with c = 2 * pu * pv * pw, where pu, pv, pw are the largest numbers of
-// non-zeros in a column of U, a column of V and a row of W. Why: with all
-// coefficients of magnitude <= 1 (true for the schemes tested here) a left
-// form sums at most pu blocks of A, so its entries are bounded by pu times
-// those of A, likewise pv for B; an output block sums at most pw such
-// products. The rounding errors of the leaf products (k*eps relative to their
+// with c = 2 * pu * pv * pw, where pu, pv, pw are the largest sums of
+// coefficient magnitudes in a column of U, a column of V and a row of W (for
+// Strassen, whose coefficients are +-1, the numbers of non-zeros: 2, 2, 4).
+// Why: a left form's entries are bounded by pu times the largest entry of A,
+// likewise pv for B, and an output sums products with weights summing to at
+// most pw. The rounding errors of the leaf products (k*eps relative to their
 // operands, the usual GEMM bound) and of the additions (fewer than
 // pu + pv + pw operations, each eps relative) are therefore amplified by at
 // most pu*pv*pw relative to the classical bound, and the factor 2 covers the
@@ -28,10 +28,29 @@
 #include <random>
 #include <vector>
 
+#include "lai_gen/scheme.hpp"
+
 namespace lai::test {
 
 template <class T>
 constexpr double kEps = std::is_same_v<T, double> ? DBL_EPSILON : FLT_EPSILON;
+
+// 2 * pu * pv * pw as defined above.
+inline double amplification(const gen::Scheme& s) {
+  auto max_l1 = [](int forms, int terms, auto coef) {
+    double best = 0;
+    for (int f = 0; f < forms; ++f) {
+      double sum = 0;
+      for (int t = 0; t < terms; ++t) sum += std::abs(coef(t, f).to_double());
+      best = std::max(best, sum);
+    }
+    return best;
+  };
+  const double pu = max_l1(s.rank, s.m * s.k, [&](int x, int r) { return s.u(x, r); });
+  const double pv = max_l1(s.rank, s.k * s.n, [&](int y, int r) { return s.v(y, r); });
+  const double pw = max_l1(s.m * s.n, s.rank, [&](int r, int z) { return s.w(z, r); });
+  return 2 * pu * pv * pw;
+}
 
 template <class T>
 std::vector<T> random_matrix(std::mt19937_64& rng, std::size_t count) {

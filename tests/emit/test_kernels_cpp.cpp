@@ -14,6 +14,13 @@
 #include "strassen_2x2x2_r7_cpp4x4_f64.h"
 #include "strassen_2x2x2_r7_cppblock_f32.h"
 #include "strassen_2x2x2_r7_cppblock_f64.h"
+#include "test_schemes.hpp"
+#ifdef LAI_EMIT_TEST_PLINOPT
+#include "../common/factors.hpp"
+#include "lai_gen/readers.hpp"
+#include "plinopt_4x4x4_r48_cpp4x4_f64.h"
+#include "plinopt_4x4x4_r48_cppblock_f64.h"
+#endif
 
 namespace lai::test {
 namespace {
@@ -228,6 +235,21 @@ TEST(EmittedCppBlock, WorkspaceTooSmallWritesNothing) {
             0);
   for (double x : c) ASSERT_EQ(x, 64.0);
 }
+
+TEST(EmittedCpp, AmplificationConstantsMatchSchemes) {
+  EXPECT_EQ(amplification(strassen()), kAmpS2);
+  EXPECT_EQ(amplification(strassen_squared()), kAmpSq);
+}
+
+#ifdef LAI_EMIT_TEST_PLINOPT
+// Coefficients 1/2, 1/4, 1/8: checks the rational literals end to end.
+TEST(EmittedCpp, PlinoptRational48) {
+  LAI_FACTORS_DIR_OR_SKIP(dir);
+  const double amp = amplification(gen::read_sms_triple(dir + "/plinopt/4x4x4_48_rational"));
+  check_4x4<double>(lai_plinopt_4x4x4_r48_cpp4x4_f64, lai_plinopt_4x4x4_r48_cpp4x4_f64_beta0, 4, 4, 4, amp, "f64");
+  check_block<double>(lai_plinopt_4x4x4_r48_cppblock_f64, lai_plinopt_4x4x4_r48_cppblock_f64_workspace, amp, "f64");
+}
+#endif
 
 }  // namespace
 }  // namespace lai::test

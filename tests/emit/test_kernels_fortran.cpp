@@ -7,6 +7,10 @@
 #include <string>
 
 #include "kernel_check.hpp"
+#ifdef LAI_EMIT_TEST_PLINOPT
+#include "../common/factors.hpp"
+#include "lai_gen/readers.hpp"
+#endif
 
 extern "C" {
 void dgemm_alpha_(const char* transa, const char* transb, const int* m, const int* n, const int* k, const double* alpha,
@@ -18,6 +22,10 @@ void sgemm_alpha_(const char* transa, const char* transb, const int* m, const in
 void dgemm_alpha_sq_(const char* transa, const char* transb, const int* m, const int* n, const int* k,
                      const double* alpha, const double* a, const int* lda, const double* b, const int* ldb,
                      const double* beta, double* c, const int* ldc, std::size_t transa_len, std::size_t transb_len);
+
+void dgemm_alpha_p48_(const char* transa, const char* transb, const int* m, const int* n, const int* k,
+                      const double* alpha, const double* a, const int* lda, const double* b, const int* ldb,
+                      const double* beta, double* c, const int* ldc, std::size_t transa_len, std::size_t transb_len);
 
 // Replaces the BLAS library's XERBLA (which prints and may stop) for this
 // executable: records the routine name and INFO so that tests can check them.
@@ -109,6 +117,12 @@ void check(FortranGemm<T> fn, double amp) {
 TEST(EmittedFortran, DgemmAlphaMatchesBlas) { check<double>(dgemm_alpha_, kAmpS2); }
 TEST(EmittedFortran, SgemmAlphaMatchesBlas) { check<float>(sgemm_alpha_, kAmpS2); }
 TEST(EmittedFortran, StrassenSquaredMatchesBlas) { check<double>(dgemm_alpha_sq_, kAmpSq); }
+#ifdef LAI_EMIT_TEST_PLINOPT
+TEST(EmittedFortran, PlinoptRational48MatchesBlas) {
+  LAI_FACTORS_DIR_OR_SKIP(dir);
+  check<double>(dgemm_alpha_p48_, amplification(gen::read_sms_triple(dir + "/plinopt/4x4x4_48_rational")));
+}
+#endif
 
 // Calls DGEMM_ALPHA with one bad argument and returns INFO as XERBLA saw it;
 // C must be untouched.
