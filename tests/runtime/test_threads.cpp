@@ -80,6 +80,44 @@ TEST(Threads, ConcurrentGemmAndIsolatedLastError) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+// Several threads sharing the OpenCL device, context, queue and program cache
+// (including the first build, which they race for).
+TEST(Threads, ConcurrentOpenclBatches) {
+  LAI_REQUIRE_OPENCL_OR_SKIP();
+  constexpr int kThreads = 3;
+  std::atomic<int> failures{0};
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::size_t count = 1000 + 97 * static_cast<std::size_t>(t);
+      std::vector<float> A(16 * count), B(16 * count), C(16 * count), R(16 * count);
+      std::mt19937 g(static_cast<unsigned>(t) + 7);
+      std::uniform_real_distribution<float> d(-1, 1);
+      for (float& v : A) v = d(g);
+      for (float& v : B) v = d(g);
+      if (lai_sgemm_batched4x4(A.data(), B.data(), R.data(), count, LAI_BACKEND_CPU) != LAI_SUCCESS) ++failures;
+      for (int it = 0; it < 5; ++it) {
+        if (lai_sgemm_batched4x4(A.data(), B.data(), C.data(), count, LAI_BACKEND_OPENCL) != LAI_SUCCESS) {
+          errors[static_cast<std::size_t>(t)] = lai_last_error();
+          ++failures;
+          return;
+        }
+        for (std::size_t i = 0; i < C.size(); ++i) {
+          // Entries are 4-term dot products of values in [-1,1]: |c| <= 4, and
+          // both results are within 2*kFastC*(4+kFastA)*eps of the exact one.
+          if (!(std::abs(C[i] - R[i]) <= 2 * kFastC * (4 + kFastA) * eps<float>() * 4)) {
+            ++failures;
+            return;
+          }
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0) << errors[0] << errors[1] << errors[2];
+}
+
 TEST(Threads, LastErrorIsEmptyOnAFreshThread) {
   lai_dgemm(LAI_ROW_MAJOR, LAI_NO_TRANS, LAI_NO_TRANS, -1, 1, 1, 1.0, nullptr, 1, nullptr, 1, 0.0, nullptr, 1);
   std::string seen = "unset";

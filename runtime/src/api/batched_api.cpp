@@ -47,7 +47,6 @@ void validate(const T* A, const T* B, const T* C, std::size_t count, int backend
   }
 }
 
-template <class T>
 bool auto_wants_opencl(std::size_t count) {
   if (count < kAutoOpenclMinCount) return false;
   try {
@@ -68,7 +67,7 @@ lai_status batched(const char* function, const T* A, const T* B, T* C, std::size
       lai::ocl::batched4x4(s, A, B, C, count);
       return;
     }
-    if (backend == LAI_BACKEND_AUTO && auto_wants_opencl<T>(count)) {
+    if (backend == LAI_BACKEND_AUTO && auto_wants_opencl(count)) {
       try {
         lai::ocl::batched4x4(s, A, B, C, count);
         return;

@@ -57,21 +57,19 @@ void batched4x4(const lai_scheme_kernels& s, const T* A, const T* B, T* C, std::
   const std::size_t per = (count + parts - 1) / parts;
   std::vector<std::thread> workers;
   workers.reserve(parts - 1);
+  // Workers take the leading parts, the caller's thread the rest; a thread
+  // that cannot be started leaves its part to the caller too, so the result
+  // never depends on how many threads ran.
   std::size_t begin = 0;
-  // The caller's thread takes the last part; a thread that cannot be started
-  // leaves its part to the caller too, so the result never depends on it.
-  std::size_t done_by_workers = 0;
   for (std::size_t p = 0; p + 1 < parts; ++p) {
-    const std::size_t end = begin + per;
     try {
-      workers.emplace_back(run_range<T>, kernel, A, B, C, begin, end);
+      workers.emplace_back(run_range<T>, kernel, A, B, C, begin, begin + per);
     } catch (const std::system_error&) {
       break;
     }
-    begin = end;
-    done_by_workers = end;
+    begin += per;
   }
-  run_range<T>(kernel, A, B, C, done_by_workers, count);
+  run_range<T>(kernel, A, B, C, begin, count);
   for (auto& w : workers) w.join();
 }
 
