@@ -206,7 +206,10 @@ LAI_API const char* lai_scheme_name(int i);
  *  that platform, both from 0) or a case-insensitive substring of the device
  *  name; without it the first GPU of any platform is taken, else the first
  *  device of any type. A value that matches nothing is an error
- *  (LAI_ERROR_NO_DEVICE) that names the value and lists the devices found. */
+ *  (LAI_ERROR_NO_DEVICE) that names the value and lists the devices found.
+ *  A failed initialisation is remembered: every later OpenCL request of the
+ *  process reports the same status and message (LAI_BACKEND_AUTO batches then
+ *  run on the CPU). */
 LAI_API const char* lai_opencl_device_name(void);
 
 /** Like lai_opencl_device_name() but as a status: LAI_SUCCESS when an OpenCL
