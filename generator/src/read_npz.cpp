@@ -21,7 +21,7 @@ namespace {
 
 // A member larger than this is refused before any allocation; the largest
 // published member (11,12,12) is about 3 MB.
-constexpr zip_uint64_t kMaxMemberBytes = zip_uint64_t{256} << 20;
+constexpr zip_uint64_t kMaxMemberBytes = zip_uint64_t{64} << 20;
 
 struct ZipDiscard {
   void operator()(zip_t* z) const { zip_discard(z); }
