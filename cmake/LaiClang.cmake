@@ -1,0 +1,94 @@
+# Clang LibTooling for lai-verify, the checker that proves the emitted C++ and
+# OpenCL C kernels compute the matrix product (generator/lai_verify).
+#
+# Debian's llvm-14-dev, libclang-14-dev and libclang-cpp14-dev provide the
+# CMake packages; without them the checker is skipped with a visible message
+# and the rest of the project builds as before.
+#
+#   LAI_WITH_CLANG_VERIFY     build lai-verify and its tests (default: ON when found)
+#   LAI_VERIFY_ON_REGENERATE  run lai-verify on every kernel each time it is regenerated
+
+set(LAI_CLANG_VERSION 14 CACHE STRING "Major version of the Clang/LLVM development packages lai-verify builds against")
+set(LAI_CLANG_ROOT "/usr/lib/llvm-${LAI_CLANG_VERSION}" CACHE PATH "Prefix of the Clang/LLVM development packages")
+
+find_package(Clang CONFIG QUIET HINTS "${LAI_CLANG_ROOT}/lib/cmake/clang")
+set(_lai_clang_problem "")
+if(NOT Clang_FOUND)
+  set(_lai_clang_problem "no Clang CMake package found (install llvm-${LAI_CLANG_VERSION}-dev libclang-${LAI_CLANG_VERSION}-dev libclang-cpp${LAI_CLANG_VERSION}-dev, or set LAI_CLANG_ROOT)")
+elseif(NOT LLVM_VERSION_MAJOR EQUAL LAI_CLANG_VERSION)
+  set(_lai_clang_problem "found Clang/LLVM ${LLVM_PACKAGE_VERSION} in ${LLVM_DIR}, need ${LAI_CLANG_VERSION}.x (set LAI_CLANG_VERSION/LAI_CLANG_ROOT)")
+elseif(NOT TARGET clang-cpp)
+  set(_lai_clang_problem "the Clang package has no clang-cpp shared library (install libclang-cpp${LAI_CLANG_VERSION}-dev)")
+endif()
+
+if(_lai_clang_problem STREQUAL "")
+  set(_lai_clang_default ON)
+else()
+  set(_lai_clang_default OFF)
+endif()
+option(LAI_WITH_CLANG_VERIFY "Build lai-verify (Clang LibTooling checker of the emitted kernels) and its tests" ${_lai_clang_default})
+option(LAI_VERIFY_ON_REGENERATE "Run lai-verify on every kernel each time lai-gen regenerates it" OFF)
+
+if(LAI_WITH_CLANG_VERIFY AND NOT _lai_clang_problem STREQUAL "")
+  message(FATAL_ERROR "LAI_WITH_CLANG_VERIFY=ON but ${_lai_clang_problem}")
+endif()
+if(NOT LAI_WITH_CLANG_VERIFY)
+  if(_lai_clang_problem STREQUAL "")
+    message(STATUS "lai-verify skipped: LAI_WITH_CLANG_VERIFY=OFF; the emitted kernels are not proven by the Clang checker")
+  else()
+    message(WARNING "lai-verify skipped: ${_lai_clang_problem}. The emitted kernels are not proven by the Clang checker (execution tests still run).")
+  endif()
+  if(LAI_VERIFY_ON_REGENERATE)
+    message(FATAL_ERROR "LAI_VERIFY_ON_REGENERATE=ON needs lai-verify (LAI_WITH_CLANG_VERIFY)")
+  endif()
+else()
+  # Clang's builtin headers (stddef.h, opencl-c.h) live in its resource
+  # directory; a LibTooling program must be told where.
+  set(LAI_CLANG_RESOURCE_DIR "${LLVM_LIBRARY_DIR}/clang/${LLVM_PACKAGE_VERSION}")
+  if(NOT EXISTS "${LAI_CLANG_RESOURCE_DIR}/include/opencl-c.h")
+    message(FATAL_ERROR "lai-verify: Clang's resource directory ${LAI_CLANG_RESOURCE_DIR} lacks include/opencl-c.h")
+  endif()
+  message(STATUS "lai-verify: Clang ${LLVM_PACKAGE_VERSION} from ${LLVM_DIR}")
+endif()
+
+if(LAI_WITH_CLANG_VERIFY)
+  add_subdirectory("${PROJECT_SOURCE_DIR}/generator/lai_verify" "${PROJECT_BINARY_DIR}/generator/lai_verify")
+
+  # The C++ and OpenCL C kernels of every scheme this build generates (the
+  # default set and LAI_SCHEMES), derived from LAI_GENERATED_SOURCES: a
+  # cpp-4x4/cpp-block kernel is its .cpp, an OpenCL kernel is embedded from
+  # its .cl by <stem>_cl.cpp. Fortran is checked by execution tests instead.
+  set(LAI_VERIFY_KERNEL_FILES "")
+  foreach(src IN LISTS LAI_GENERATED_SOURCES)
+    if(src MATCHES "_(cpp4x4|cppblock)_f(32|64)\\.cpp$")
+      list(APPEND LAI_VERIFY_KERNEL_FILES "${src}")
+    elseif(src MATCHES "_oclbatched_f(32|64)_cl\\.cpp$")
+      string(REGEX REPLACE "_cl\\.cpp$" ".cl" cl "${src}")
+      list(APPEND LAI_VERIFY_KERNEL_FILES "${cl}")
+    endif()
+  endforeach()
+
+  # LAI_VERIFY_ON_REGENERATE: one stamp per kernel file, rebuilt (and so the
+  # proof re-run) whenever lai-gen rewrites the file or lai-verify changes;
+  # lai_verify_kernels is part of `all` and liblapack_ai waits for it, so a
+  # kernel that fails its proof stops the build before it is linked.
+  if(LAI_VERIFY_ON_REGENERATE)
+    set(stamps "")
+    foreach(file IN LISTS LAI_VERIFY_KERNEL_FILES)
+      get_filename_component(stem "${file}" NAME)
+      set(stamp "${PROJECT_BINARY_DIR}/generated/verified/${stem}.proven")
+      add_custom_command(
+        OUTPUT "${stamp}"
+        COMMAND ${CMAKE_COMMAND} -E make_directory "${PROJECT_BINARY_DIR}/generated/verified"
+        COMMAND lai-verify --quiet --stamp "${stamp}" "${file}"
+        DEPENDS lai-verify "${file}"
+        COMMENT "lai-verify: prove ${stem}"
+        VERBATIM)
+      list(APPEND stamps "${stamp}")
+    endforeach()
+    add_custom_target(lai_verify_kernels ALL DEPENDS ${stamps})
+    if(TARGET lapack_ai)
+      add_dependencies(lapack_ai lai_verify_kernels)
+    endif()
+  endif()
+endif()

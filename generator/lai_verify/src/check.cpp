@@ -1,0 +1,568 @@
+// The contracts of the emitted kernels (docs/architecture.md, "Kernel ABI")
+// as symbolic experiments: set up operands whose elements are variables,
+// run the kernel on every path, and compare C with the product exactly.
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Decl.h>
+#include <clang/AST/Expr.h>
+#include <clang/Frontend/ASTUnit.h>
+
+#include <chrono>
+#include <functional>
+#include <regex>
+#include <sstream>
+
+#include "interp.hpp"
+#include "parse.hpp"
+
+namespace lai::verify {
+namespace {
+
+using clang::CallExpr;
+using clang::FunctionDecl;
+
+constexpr int kMaxPaths = 512;
+
+Poly num(std::int64_t v) { return Poly::constant(Rational(v)); }
+
+// An m x n matrix operand: element (r,c) at base + r*rs + c*cs, each element
+// a fresh variable named like "A(1,2)".
+struct Matrix {
+  std::string name;
+  int rows = 0, cols = 0;
+  std::vector<std::vector<VarId>> var;  // var[r][c]
+};
+
+Matrix make_matrix(Interpreter& in, Region& region, const std::string& name, int rows, int cols, const Poly& base,
+                   const Poly& rs, const Poly& cs) {
+  Matrix m{name, rows, cols, {}};
+  m.var.assign(static_cast<std::size_t>(rows), std::vector<VarId>(static_cast<std::size_t>(cols)));
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      const std::string en = name + "(" + std::to_string(r) + "," + std::to_string(c) + ")";
+      const VarId v = in.vars().intern(en);
+      m.var[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = v;
+      region.elements[base + num(r) * rs + num(c) * cs] = Element{v, en};
+    }
+  }
+  return m;
+}
+
+Region operand(const std::string& name, bool writable, bool write_once) {
+  Region r;
+  r.name = name;
+  r.role = Region::Role::Operand;
+  r.writable = writable;
+  r.write_once = write_once;
+  return r;
+}
+
+// Parameter kinds by position: f floating, p pointer, i integer.
+void check_signature(const Interpreter& in, const FunctionDecl* fd, const std::string& pattern, const std::string& abi) {
+  std::string got;
+  for (const clang::ParmVarDecl* p : fd->parameters()) {
+    const clang::QualType t = p->getType();
+    got += t->isRealFloatingType() ? 'f' : t->isPointerType() ? 'p' : t->isIntegerType() ? 'i' : '?';
+  }
+  if (got != pattern) {
+    in.cannot("signature of " + fd->getNameAsString() + " that does not match the " + abi + " ABI", fd->getLocation());
+  }
+}
+
+Value var_value(Interpreter& in, const std::string& name) { return Value::number(Poly::variable(in.vars().intern(name))); }
+
+Value ptr_to(int region) { return Value::pointer(Pointer{region, Poly(), {}}); }
+
+std::int64_t concrete_int(Interpreter& in, const Value& v, const std::string& what, const std::string& at) {
+  if (v.kind != Value::Kind::Number) in.cannot_at(what + " that is not a number", at);
+  const Poly p = in.normalize(v.num);
+  if (!p.is_constant() || !p.constant_term().is_integer()) in.cannot_at("symbolic " + what, at);
+  return p.constant_term().num();
+}
+
+// ---- models of the library functions the kernels call --------------------
+
+Value model_get_global_id(Interpreter& in, const CallExpr* ce, std::vector<Value>& args) {
+  const std::string at = in.where(ce->getExprLoc());
+  if (args.size() != 1 || concrete_int(in, args[0], "get_global_id dimension", at) != 0) {
+    in.cannot_at("get_global_id of a dimension other than 0", at);
+  }
+  return var_value(in, "g");
+}
+
+// cblas_?gemm with exact semantics: C = alpha*op(A)*op(B) + beta*C, C not
+// read when beta is 0, every element of op(A) and op(B) read through the
+// same memory model as kernel code (so a block outside A is caught here too).
+Value model_gemm(Interpreter& in, const CallExpr* ce, std::vector<Value>& args) {
+  const std::string at = in.where(ce->getExprLoc());
+  if (args.size() != 14) in.cannot_at("cblas gemm call with " + std::to_string(args.size()) + " arguments", at);
+  const std::int64_t order = concrete_int(in, args[0], "cblas order", at);
+  const std::int64_t ta = concrete_int(in, args[1], "cblas transa", at);
+  const std::int64_t tb = concrete_int(in, args[2], "cblas transb", at);
+  const std::int64_t m = concrete_int(in, args[3], "gemm m", at);
+  const std::int64_t n = concrete_int(in, args[4], "gemm n", at);
+  const std::int64_t k = concrete_int(in, args[5], "gemm k", at);
+  if (order != 101 && order != 102) in.cannot_at("cblas order " + std::to_string(order), at);
+  for (std::int64_t t : {ta, tb}) {
+    if (t != 111 && t != 112 && t != 113) in.cannot_at("cblas transpose " + std::to_string(t), at);
+  }
+  if (m < 0 || n < 0 || k < 0) throw KernelWrong("cblas gemm called with a negative size at " + at);
+  for (int i : {7, 9, 12}) {
+    if (args[static_cast<std::size_t>(i)].kind != Value::Kind::Pointer) in.cannot_at("cblas gemm operand that is not a pointer", at);
+  }
+  const bool row = order == 101;
+  const bool tA = ta != 111, tB = tb != 111;
+  const Poly lda = in.normalize(args[8].num), ldb = in.normalize(args[10].num), ldc = in.normalize(args[13].num);
+  // The leading dimension must cover a stored row (row-major) or column.
+  const auto check_ld = [&](const Poly& ld, std::int64_t need, const char* which) {
+    if (ld.is_constant() && ld.constant_term() < Rational(std::max<std::int64_t>(1, need))) {
+      throw KernelWrong(std::string("cblas gemm ") + which + " = " + ld.str(in.vars()) + " is below " +
+                        std::to_string(std::max<std::int64_t>(1, need)) + " at " + at);
+    }
+  };
+  check_ld(lda, row ? (tA ? m : k) : (tA ? k : m), "lda");
+  check_ld(ldb, row ? (tB ? k : n) : (tB ? n : k), "ldb");
+  check_ld(ldc, row ? n : m, "ldc");
+  const auto elem = [&](const Pointer& base, const Poly& ld, std::int64_t r, std::int64_t c) {
+    Pointer p = base;
+    p.offset = p.offset + (row ? num(r) * ld + num(c) : num(c) * ld + num(r));
+    return p;
+  };
+  const Poly alpha = in.normalize(args[6].num), beta = in.normalize(args[11].num);
+  in.set_model_access(true);
+  std::vector<Poly> a(static_cast<std::size_t>(m * k)), b(static_cast<std::size_t>(k * n));
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t p = 0; p < k; ++p) {
+      a[static_cast<std::size_t>(i * k + p)] = in.load(tA ? elem(args[7].ptr, lda, p, i) : elem(args[7].ptr, lda, i, p), at).num;
+    }
+  }
+  for (std::int64_t p = 0; p < k; ++p) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      b[static_cast<std::size_t>(p * n + j)] = in.load(tB ? elem(args[9].ptr, ldb, j, p) : elem(args[9].ptr, ldb, p, j), at).num;
+    }
+  }
+  std::vector<Poly> c(static_cast<std::size_t>(m * n));
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      Poly s;
+      for (std::int64_t p = 0; p < k; ++p) s += a[static_cast<std::size_t>(i * k + p)] * b[static_cast<std::size_t>(p * n + j)];
+      Poly v = alpha * s;
+      if (!beta.is_zero()) v += beta * in.load(elem(args[12].ptr, ldc, i, j), at).num;
+      c[static_cast<std::size_t>(i * n + j)] = std::move(v);
+    }
+  }
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) in.store(elem(args[12].ptr, ldc, i, j), Value::number(c[static_cast<std::size_t>(i * n + j)]), at);
+  }
+  in.set_model_access(false);
+  ++in.counts.leaf_calls;
+  in.counts.leaf_mnk += m * n * k;
+  return Value();
+}
+
+void install_models(Interpreter& in) {
+  in.set_external("get_global_id", model_get_global_id);
+  in.set_external("cblas_dgemm", model_gemm);
+  in.set_external("cblas_sgemm", model_gemm);
+}
+
+std::string path_suffix(const Interpreter& in) {
+  if (in.path_description().empty()) return "";
+  std::string s;
+  for (const auto& d : in.path_description()) s += (s.empty() ? "" : ", ") + d;
+  return " (on the path where " + s + ")";
+}
+
+// Compares every element of C with alpha * sum_j op(A)(i,j) op(B)(j,l) +
+// beta * C(i,l) under the path's substitution.
+void check_product(Interpreter& in, const Region& c_region, const Matrix& opa, const Matrix& opb, const Matrix& c,
+                   const std::optional<VarId>& alpha, const std::optional<VarId>& beta, bool require_written,
+                   const std::string& formula) {
+  for (int i = 0; i < c.rows; ++i) {
+    for (int l = 0; l < c.cols; ++l) {
+      Poly sum;
+      for (int j = 0; j < opa.cols; ++j) {
+        sum += Poly::variable(opa.var[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]) *
+               Poly::variable(opb.var[static_cast<std::size_t>(j)][static_cast<std::size_t>(l)]);
+      }
+      const VarId cv = c.var[static_cast<std::size_t>(i)][static_cast<std::size_t>(l)];
+      Poly expected = alpha ? Poly::variable(*alpha) * sum : sum;
+      if (beta) expected += Poly::variable(*beta) * Poly::variable(cv);
+      expected = in.normalize(expected);
+      const std::string en = in.vars().name(cv);
+      // Find the cell of this element.
+      const Cell* cell = nullptr;
+      for (const auto& [off, e] : c_region.elements) {
+        if (e.var == cv) {
+          const auto it = c_region.cells.find(off);
+          if (it != c_region.cells.end()) cell = &it->second;
+          break;
+        }
+      }
+      if (cell == nullptr && require_written) throw KernelWrong(en + " is never written" + path_suffix(in));
+      Poly got = cell == nullptr ? Poly::variable(cv) : cell->value.num;
+      if (cell != nullptr && cell->value.kind != Value::Kind::Number) throw KernelWrong(en + " holds a non-number");
+      got = in.normalize(got);
+      if (!(got == expected)) {
+        const std::string fi = std::regex_replace(std::regex_replace(formula, std::regex("\\(i,"), "(" + std::to_string(i) + ","),
+                                                  std::regex(",l\\)"), "," + std::to_string(l) + ")");
+        throw KernelWrong(en + " is wrong" + (cell ? " (last written at " + cell->last_write + ")" : " (never written)") +
+                          path_suffix(in) + ": it differs from " + fi + " by " + (got - expected).str(in.vars()));
+      }
+    }
+  }
+}
+
+void no_unwritten_reads(const Interpreter& in, const Region& r, bool include_model, const std::string& why) {
+  for (const auto& rd : r.unwritten_reads) {
+    if (rd.by_model && !include_model) continue;
+    throw KernelWrong("reads " + rd.element + " at " + rd.where + " although " + why + path_suffix(in));
+  }
+}
+
+// Runs `once` on every path: each run follows the decisions of the previous
+// one up to its last open branch, then takes that branch's next way.
+void explore(KernelReport& rep, const std::function<void(Interpreter&, std::vector<int>)>& once,
+             const std::function<std::unique_ptr<Interpreter>(std::vector<int>)>& make) {
+  std::vector<int> prefix;
+  for (;;) {
+    auto in = make(prefix);
+    once(*in, prefix);
+    ++rep.paths;
+    if (rep.paths > kMaxPaths) throw CannotVerify("cannot verify: more than " + std::to_string(kMaxPaths) + " paths");
+    const auto& taken = in->taken();
+    const auto& arity = in->arity();
+    int j = static_cast<int>(taken.size()) - 1;
+    while (j >= 0 && taken[static_cast<std::size_t>(j)] + 1 >= arity[static_cast<std::size_t>(j)]) --j;
+    if (j < 0) break;
+    prefix.assign(taken.begin(), taken.begin() + j);
+    prefix.push_back(taken[static_cast<std::size_t>(j)] + 1);
+  }
+}
+
+// ---- the contracts ----------------------------------------------------------
+
+struct Target {
+  std::string kind;  // cpp4x4, cpp4x4-beta0, cppblock, oclbatched
+  int m = 0, k = 0, n = 0;
+};
+
+void check_cpp4x4(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, KernelReport& rep) {
+  VarTable vars;
+  const bool beta0 = t.kind == "cpp4x4-beta0";
+  bool have_counts = false;
+  explore(rep, [&](Interpreter& in, std::vector<int>) {
+    install_models(in);
+    check_signature(in, fd, "fpiipiifpii", "cpp-4x4");
+    const Poly rsa = Poly::variable(vars.intern("rsa")), csa = Poly::variable(vars.intern("csa"));
+    const Poly rsb = Poly::variable(vars.intern("rsb")), csb = Poly::variable(vars.intern("csb"));
+    const Poly rsc = Poly::variable(vars.intern("rsc")), csc = Poly::variable(vars.intern("csc"));
+    Region ra = operand("A", false, false), rb = operand("B", false, false), rc = operand("C", true, true);
+    const Matrix a = make_matrix(in, ra, "A", t.m, t.k, Poly(), rsa, csa);
+    const Matrix b = make_matrix(in, rb, "B", t.k, t.n, Poly(), rsb, csb);
+    const Matrix c = make_matrix(in, rc, "C", t.m, t.n, Poly(), rsc, csc);
+    const VarId alpha = vars.intern("alpha"), beta = vars.intern("beta");
+    in.set_update_variable(alpha);
+    in.set_update_variable(beta);
+    for (const auto& row : c.var) {
+      for (VarId v : row) in.set_update_variable(v);
+    }
+    const int ia = in.add_region(std::move(ra)), ib = in.add_region(std::move(rb)), ic = in.add_region(std::move(rc));
+    std::vector<Value> args{Value::number(Poly::variable(alpha)), ptr_to(ia), Value::number(rsa), Value::number(csa),
+                            ptr_to(ib), Value::number(rsb), Value::number(csb), Value::number(Poly::variable(beta)),
+                            ptr_to(ic), Value::number(rsc), Value::number(csc)};
+    in.call(fd, std::move(args), in.where(fd->getLocation()));
+    const Region& cr = in.region(ic);
+    if (beta0) no_unwritten_reads(in, cr, true, "the _beta0 kernel must not read C (BLAS beta = 0: NaN in C is ignored)");
+    check_product(in, cr, a, b, c, alpha, beta0 ? std::nullopt : std::optional<VarId>(beta), true,
+                  beta0 ? "alpha * sum_j A(i,j)*B(j,l)" : "alpha * sum_j A(i,j)*B(j,l) + beta*C(i,l)");
+    if (!have_counts && in.substitution().empty()) {
+      rep.counts = in.counts;
+      have_counts = true;
+    }
+  }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+  rep.proven_what = std::string(beta0 ? "C = alpha*A*B without reading C" : "C = alpha*A*B + beta*C") + " for " +
+                    std::to_string(t.m) + "x" + std::to_string(t.k) + "x" + std::to_string(t.n) +
+                    " operands with symbolic row/column strides; each of the " + std::to_string(t.m * t.n) +
+                    " elements of C written exactly once; A, B (and C) touched only at their elements";
+}
+
+void check_oclbatched(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, KernelReport& rep) {
+  VarTable vars;
+  bool have_counts = false, saw_active = false, saw_inactive = false;
+  explore(rep, [&](Interpreter& in, std::vector<int>) {
+    install_models(in);
+    check_signature(in, fd, "pppi", "opencl-batched");
+    const Poly g = Poly::variable(vars.intern("g"));
+    const Poly count = Poly::variable(vars.intern("count"));
+    Region ra = operand("A", false, false), rb = operand("B", false, false), rc = operand("C", true, true);
+    // Work-item g owns the g-th m*k, k*n and m*n elements of A, B and C.
+    const Matrix a = make_matrix(in, ra, "A", t.m, t.k, g * num(t.m * t.k), num(t.k), num(1));
+    const Matrix b = make_matrix(in, rb, "B", t.k, t.n, g * num(t.k * t.n), num(t.n), num(1));
+    const Matrix c = make_matrix(in, rc, "C", t.m, t.n, g * num(t.m * t.n), num(t.n), num(1));
+    const int ia = in.add_region(std::move(ra)), ib = in.add_region(std::move(rb)), ic = in.add_region(std::move(rc));
+    in.call(fd, {ptr_to(ia), ptr_to(ib), ptr_to(ic), Value::number(count)}, in.where(fd->getLocation()));
+    // Which side of the guard this path is on.
+    const Poly guard = g - count;
+    int side = 0;  // 1: g < count, -1: g >= count
+    for (const Fact& f : in.facts()) {
+      if (f.p == guard && f.rel == Fact::Rel::Lt0) side = 1;
+      if (f.p == guard && f.rel == Fact::Rel::Ge0) side = -1;
+    }
+    const Region& cr = in.region(ic);
+    if (side == 0) {
+      in.cannot("a path whose conditions do not decide g < count (the work-item guard)" + path_suffix(in), fd->getLocation());
+    }
+    if (side < 0) {
+      saw_inactive = true;
+      for (int id : {ia, ib, ic}) {
+        const Region& r = in.region(id);
+        if (!r.cells.empty() || r.reads > 0) {
+          throw KernelWrong("work-item g >= count touches " + r.name +
+                            (r.unwritten_reads.empty() ? std::string() : " (reads " + r.unwritten_reads[0].element + " at " + r.unwritten_reads[0].where + ")") +
+                            path_suffix(in));
+        }
+      }
+      return;
+    }
+    saw_active = true;
+    no_unwritten_reads(in, cr, true, "the batched kernel computes C = A*B and must not read C");
+    check_product(in, cr, a, b, c, std::nullopt, std::nullopt, true, "sum_j A(i,j)*B(j,l)");
+    if (!have_counts) {
+      rep.counts = in.counts;
+      have_counts = true;
+    }
+  }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+  if (!saw_active) throw CannotVerify("cannot verify: no path of " + fd->getNameAsString() + " has g < count");
+  (void)saw_inactive;
+  rep.proven_what = "for a symbolic work-item g < count: C_g = A_g*B_g (" + std::to_string(t.m) + "x" + std::to_string(t.k) +
+                    "x" + std::to_string(t.n) + ", row-major, batch g at offset g*size), each of its " +
+                    std::to_string(t.m * t.n) + " elements written exactly once, C not read, no other element touched" +
+                    (saw_inactive ? "; work-items g >= count touch no memory" : "");
+}
+
+struct BlockCase {
+  int m, n, k;
+  bool ta, tb;
+  bool short_workspace = false;
+};
+
+std::string case_text(const BlockCase& c) {
+  return "m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) + " transa=" +
+         std::to_string(c.ta) + " transb=" + std::to_string(c.tb) + (c.short_workspace ? " (workspace one element short)" : "");
+}
+
+void check_cppblock(clang::ASTContext& ctx, const FunctionDecl* fd, const FunctionDecl* ws_fn, const Target& t,
+                    KernelReport& rep) {
+  if (ws_fn == nullptr) throw CannotVerify("cannot verify: " + fd->getNameAsString() + " has no _workspace function in the file");
+  std::vector<BlockCase> cases;
+  for (int tr = 0; tr < 4; ++tr) cases.push_back({2 * t.m, 2 * t.n, 2 * t.k, (tr & 1) != 0, (tr & 2) != 0});
+  for (int tr = 0; tr < 4; ++tr) cases.push_back({2 * t.m + 1, 2 * t.n + 2, t.k + 3, (tr & 1) != 0, (tr & 2) != 0});
+  cases.push_back({t.m - 1 > 0 ? t.m - 1 : 1, t.n, t.k, false, true});  // too small for the scheme
+  cases.push_back({t.m, t.n, 0, true, false});                          // k = 0: C = beta*C
+  cases.push_back({2 * t.m, 2 * t.n, 2 * t.k, false, false, true});
+  VarTable vars;
+  const auto elem_size = static_cast<std::int64_t>(ctx.getTypeSizeInChars(fd->getParamDecl(5)->getType()).getQuantity());
+  bool have_counts = false;
+  for (const BlockCase& bc : cases) {
+    // Workspace size as the kernel's own function computes it.
+    Interpreter win(ctx, vars, {});
+    check_signature(win, ws_fn, "iii", "cpp-block workspace");
+    const Value wsv = win.call(ws_fn, {Value::number(num(bc.m)), Value::number(num(bc.n)), Value::number(num(bc.k))},
+                               win.where(ws_fn->getLocation()));
+    std::int64_t bytes = concrete_int(win, wsv, "workspace size", win.where(ws_fn->getLocation()));
+    if (bytes % elem_size != 0) throw KernelWrong("workspace size " + std::to_string(bytes) + " is not a whole number of elements");
+    if (bc.short_workspace) {
+      if (bytes == 0) continue;
+      bytes -= elem_size;
+    }
+    explore(rep, [&](Interpreter& in, std::vector<int>) {
+      install_models(in);
+      check_signature(in, fd, "iiiiifpipifpipi", "cpp-block");
+      const Poly lda = Poly::variable(vars.intern("lda")), ldb = Poly::variable(vars.intern("ldb")),
+                 ldc = Poly::variable(vars.intern("ldc"));
+      Region ra = operand("A", false, false), rb = operand("B", false, false), rc = operand("C", true, false);
+      // Stored shapes: op(A) is m x k, so A is k x m when transposed.
+      const Matrix a = make_matrix(in, ra, "A", bc.ta ? bc.k : bc.m, bc.ta ? bc.m : bc.k, Poly(), lda, num(1));
+      const Matrix b = make_matrix(in, rb, "B", bc.tb ? bc.n : bc.k, bc.tb ? bc.k : bc.n, Poly(), ldb, num(1));
+      const Matrix c = make_matrix(in, rc, "C", bc.m, bc.n, Poly(), ldc, num(1));
+      const auto transpose = [](const Matrix& x) {
+        Matrix y{x.name, x.cols, x.rows, {}};
+        y.var.assign(static_cast<std::size_t>(x.cols), std::vector<VarId>(static_cast<std::size_t>(x.rows)));
+        for (int r = 0; r < x.rows; ++r) {
+          for (int q = 0; q < x.cols; ++q) y.var[static_cast<std::size_t>(q)][static_cast<std::size_t>(r)] = x.var[static_cast<std::size_t>(r)][static_cast<std::size_t>(q)];
+        }
+        return y;
+      };
+      const Matrix opa = bc.ta ? transpose(a) : a, opb = bc.tb ? transpose(b) : b;
+      Region work;
+      work.name = "work";
+      work.role = Region::Role::Workspace;
+      work.size = bytes / elem_size;
+      const VarId alpha = vars.intern("alpha"), beta = vars.intern("beta");
+      const int ia = in.add_region(std::move(ra)), ib = in.add_region(std::move(rb)), ic = in.add_region(std::move(rc));
+      const int iw = in.add_region(std::move(work));
+      std::vector<Value> args{Value::number(num(bc.ta)), Value::number(num(bc.tb)), Value::number(num(bc.m)),
+                              Value::number(num(bc.n)), Value::number(num(bc.k)), Value::number(Poly::variable(alpha)),
+                              ptr_to(ia), Value::number(lda), ptr_to(ib), Value::number(ldb),
+                              Value::number(Poly::variable(beta)), ptr_to(ic), Value::number(ldc), ptr_to(iw),
+                              Value::number(num(bytes))};
+      const Value ret = in.call(fd, std::move(args), in.where(fd->getLocation()));
+      const std::int64_t code = concrete_int(in, ret, "return value", in.where(fd->getLocation()));
+      const Region& cr = in.region(ic);
+      if (bc.short_workspace) {
+        if (code != -1) throw KernelWrong("returns " + std::to_string(code) + " instead of -1 for " + case_text(bc));
+        if (!cr.cells.empty()) throw KernelWrong("writes C although the workspace is too small, for " + case_text(bc));
+        return;
+      }
+      if (code != 0) throw KernelWrong("returns " + std::to_string(code) + " instead of 0 for " + case_text(bc) + path_suffix(in));
+      const auto bs = in.substitution().find(beta);
+      if (bs != in.substitution().end() && bs->second.is_zero()) {
+        no_unwritten_reads(in, cr, false, "beta = 0 (BLAS semantics: C is not read)");
+      }
+      try {
+        check_product(in, cr, opa, opb, c, alpha, beta, false,
+                      "alpha * sum_j op(A)(i,j)*op(B)(j,l) + beta*C(i,l)");
+      } catch (const KernelWrong& e) {
+        throw KernelWrong(std::string(e.what()) + " [" + case_text(bc) + "]");
+      }
+      if (!have_counts && in.substitution().empty()) {
+        rep.counts = in.counts;
+        have_counts = true;
+      }
+    }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+  }
+  rep.instantiations = static_cast<int>(cases.size());
+  std::string list;
+  for (const auto& bc : cases) list += "\n      " + case_text(bc);
+  rep.proven_what = "C = alpha*op(A)*op(B) + beta*C (row-major, lda/ldb/ldc symbolic, every path of alpha = 0, "
+                    "beta = 0, beta = 1 and generic alpha, beta; cblas leaf modelled exactly; nothing outside C's "
+                    "elements written; returns 0) for the instantiations:" + list;
+}
+
+std::optional<Target> target_of(const std::string& name, const Options& o) {
+  static const std::regex re("^lai_.*_([0-9]+)x([0-9]+)x([0-9]+)_r[0-9]+_(cpp4x4|cppblock|oclbatched)_(f32|f64)(_beta0)?$");
+  std::smatch mt;
+  Target t;
+  if (std::regex_match(name, mt, re)) {
+    t.m = std::stoi(mt[1]);
+    t.k = std::stoi(mt[2]);
+    t.n = std::stoi(mt[3]);
+    t.kind = mt[4].str() + (mt[6].matched ? "-beta0" : "");
+  } else if (o.kernels.empty()) {
+    return std::nullopt;
+  }
+  if (!o.kind.empty()) t.kind = o.kind;
+  if (o.shape) {
+    t.m = (*o.shape)[0];
+    t.k = (*o.shape)[1];
+    t.n = (*o.shape)[2];
+  }
+  return t;
+}
+
+}  // namespace
+
+bool FileReport::ok() const {
+  if (!error.empty() || kernels.empty()) return false;
+  for (const auto& k : kernels) {
+    if (!k.proven) return false;
+  }
+  return true;
+}
+
+FileReport verify_file(const std::string& path, const Options& options) {
+  FileReport report;
+  report.file = path;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string error;
+  auto unit = parse_file(path, options, error);
+  report.parse_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (unit == nullptr) {
+    report.error = error;
+    return report;
+  }
+  clang::ASTContext& ctx = unit->getASTContext();
+  const auto functions = defined_functions(*unit);
+  std::vector<std::pair<const FunctionDecl*, Target>> todo;
+  if (options.kernels.empty()) {
+    for (const FunctionDecl* fd : functions) {
+      if (auto t = target_of(fd->getNameAsString(), options)) todo.emplace_back(fd, *t);
+    }
+    if (todo.empty()) report.error = "no kernel named lai_<scheme>_<target>_<dtype> in " + path;
+  } else {
+    for (const auto& want : options.kernels) {
+      const FunctionDecl* found = nullptr;
+      for (const FunctionDecl* fd : functions) {
+        if (fd->getNameAsString() == want) found = fd;
+      }
+      if (found == nullptr) {
+        report.error = "kernel " + want + " is not defined in " + path;
+        return report;
+      }
+      auto t = target_of(want, options);
+      if (!t || t->kind.empty() || t->m <= 0) {
+        report.error = "kernel " + want + ": give --kind and --shape (the name does not say them)";
+        return report;
+      }
+      todo.emplace_back(found, *t);
+    }
+  }
+  for (const auto& [fd, t] : todo) {
+    KernelReport rep;
+    rep.name = fd->getNameAsString();
+    rep.kind = t.kind;
+    const auto k0 = std::chrono::steady_clock::now();
+    try {
+      if (t.kind == "cpp4x4" || t.kind == "cpp4x4-beta0") {
+        check_cpp4x4(ctx, fd, t, rep);
+      } else if (t.kind == "oclbatched") {
+        check_oclbatched(ctx, fd, t, rep);
+      } else if (t.kind == "cppblock") {
+        const FunctionDecl* ws = nullptr;
+        for (const FunctionDecl* f : functions) {
+          if (f->getNameAsString() == rep.name + "_workspace") ws = f;
+        }
+        check_cppblock(ctx, fd, ws, t, rep);
+      } else {
+        throw CannotVerify("cannot verify: unknown kernel kind '" + t.kind + "'");
+      }
+      rep.proven = true;
+    } catch (const CannotVerify& e) {
+      rep.message = e.what();
+    } catch (const KernelWrong& e) {
+      rep.message = "WRONG: " + rep.name + ": " + e.what();
+    } catch (const lai::gen::RationalOverflow& e) {
+      rep.message = std::string("cannot verify: exact arithmetic overflowed 64 bits in ") + rep.name;
+    }
+    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
+    report.kernels.push_back(std::move(rep));
+  }
+  return report;
+}
+
+std::string format_report(const FileReport& r) {
+  std::ostringstream out;
+  out << r.file << " (parsed in " << static_cast<int>(r.parse_seconds * 1000) << " ms)\n";
+  if (!r.error.empty()) out << "  " << r.error << "\n";
+  for (const auto& k : r.kernels) {
+    if (!k.proven) {
+      out << "  FAILED " << k.name << " [" << k.kind << "]\n    " << k.message << "\n";
+      continue;
+    }
+    const OpCounts& c = k.counts;
+    out << "  PROVEN " << k.name << " [" << k.kind << "] " << k.paths << " path(s), "
+        << static_cast<int>(k.seconds * 1000) << " ms\n    " << k.proven_what << "\n";
+    out << "    ops: scheme " << c.multiplications << " multiplications, " << c.additions << " additions, " << c.scalings
+        << " scalings by constants";
+    if (k.kind == "cppblock") {
+      out << "; " << c.leaf_calls << " cblas leaf calls (sum m*n*k = " << c.leaf_mnk << ")";
+    } else {
+      out << "; alpha/beta update " << c.update_multiplications << " multiplications, " << c.update_additions
+          << " additions, " << c.update_scalings << " scalings";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace lai::verify
