@@ -375,6 +375,7 @@ void check_cppblock(clang::ASTContext& ctx, const FunctionDecl* fd, const Functi
       if (bytes == 0) continue;
       bytes -= elem_size;
     }
+    try {
     explore(rep, [&](Interpreter& in, std::vector<int>) {
       install_models(in);
       check_signature(in, fd, "iiiiifpipifpipi", "cpp-block");
@@ -419,17 +420,16 @@ void check_cppblock(clang::ASTContext& ctx, const FunctionDecl* fd, const Functi
       if (bs != in.substitution().end() && bs->second.is_zero()) {
         no_unwritten_reads(in, cr, false, "beta = 0 (BLAS semantics: C is not read)");
       }
-      try {
-        check_product(in, cr, opa, opb, c, alpha, beta, false,
-                      "alpha * sum_j op(A)(i,j)*op(B)(j,l) + beta*C(i,l)");
-      } catch (const KernelWrong& e) {
-        throw KernelWrong(std::string(e.what()) + " [" + case_text(bc) + "]");
-      }
+      check_product(in, cr, opa, opb, c, alpha, beta, false, "alpha * sum_j op(A)(i,j)*op(B)(j,l) + beta*C(i,l)");
       if (!have_counts && in.substitution().empty()) {
         rep.counts = in.counts;
         have_counts = true;
       }
     }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+    } catch (const KernelWrong& e) {
+      // Name the instantiation: the same source line runs in all of them.
+      throw KernelWrong(std::string(e.what()) + " [" + case_text(bc) + "]");
+    }
   }
   rep.instantiations = static_cast<int>(cases.size());
   std::string list;
