@@ -35,9 +35,18 @@ void apply_environment() noexcept {
   g_scheme.store(scheme);
 }
 
+std::atomic<bool> g_env_applied{false};
+
 void ensure_environment() noexcept {
-  // call_once only throws when the callable throws; apply_environment doesn't.
-  std::call_once(g_env_once, apply_environment);
+  // The flag keeps the per-call cost to one load: std::call_once itself sets
+  // thread-locals and calls pthread_once on every use, which costs as much as
+  // a whole 4x4 product. call_once only throws when the callable throws, and
+  // apply_environment doesn't.
+  if (g_env_applied.load(std::memory_order_acquire)) return;
+  std::call_once(g_env_once, [] {
+    apply_environment();
+    g_env_applied.store(true, std::memory_order_release);
+  });
 }
 
 }  // namespace
