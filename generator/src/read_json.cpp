@@ -25,13 +25,20 @@ using nlohmann::json;
 int get_dim(const json& j, const std::string& key, const std::string& origin) {
   if (!j.contains(key)) fail(origin, "missing key '" + key + "'");
   const json& v = j.at(key);
-  if (!v.is_number_integer()) fail(origin, "key '" + key + "' must be a positive integer, got " + v.dump());
+  // Unsigned JSON integers above INT64_MAX would wrap in get<long long>().
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(kMaxRank)))
+    fail(origin, "key '" + key + "' must be an integer in 1.." + std::to_string(kMaxRank) + ", got " + v.dump());
   const auto x = v.get<long long>();
   if (x <= 0 || x > kMaxRank) fail(origin, "key '" + key + "' = " + std::to_string(x) + " must be in 1.." + std::to_string(kMaxRank));
   return static_cast<int>(x);
 }
 
 Rational get_coef(const json& v, const std::string& where, const std::string& origin) {
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+    fail(origin, where + ": " + v.dump() + " is outside the 64-bit integer range");
+  // INT64_MIN has no exact negation; Rational refuses it as overflow.
+  if (v.is_number_integer() && v.get<std::int64_t>() == INT64_MIN)
+    fail(origin, where + ": " + v.dump() + " is outside the supported integer range");
   if (v.is_number_integer()) return Rational(v.get<std::int64_t>());
   if (v.is_string()) {
     try {
@@ -60,6 +67,8 @@ Scheme read_json_scheme_text(std::string_view text, const std::string& origin) {
     j = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     fail(origin, "invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const json::exception& e) {  // e.g. a number outside double's range
+    fail(origin, std::string("invalid JSON: ") + e.what());
   }
   if (!j.is_object()) fail(origin, "top level must be a JSON object");
   const std::string format = get_string(j, "format", origin, true);
