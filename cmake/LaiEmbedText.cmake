@@ -1,4 +1,5 @@
 # cmake -DIN=<file> -DOUT=<file.cpp> -DSYMBOL=<name> -P LaiEmbedText.cmake
+cmake_minimum_required(VERSION 3.25)
 # Writes a translation unit defining `extern "C" const char SYMBOL[]` with the
 # bytes of IN, so the runtime can hand generated OpenCL C to clBuildProgram.
 file(READ "${IN}" text)

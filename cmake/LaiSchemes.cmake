@@ -169,14 +169,14 @@ function(lai_write_kernel_registry default_name)
     get_property(decls GLOBAL PROPERTY LAI_REGISTRY_DECLS_${name})
     string(APPEND text "${decls}")
   endforeach()
-  string(APPEND text "\nextern \"C\" const lai_scheme_kernels lai_scheme_table[] = {\n")
+  string(APPEND text "\nextern \"C\" const lai_scheme_kernels lai_registry_table[] = {\n")
   foreach(name IN LISTS entries)
     get_property(fields GLOBAL PROPERTY LAI_REGISTRY_FIELDS_${name})
     string(APPEND text "    {${fields}},\n")
   endforeach()
   list(LENGTH entries count)
-  string(APPEND text "};\nextern \"C\" const int lai_scheme_count = ${count};\n")
-  string(APPEND text "extern \"C\" const int lai_scheme_default = ${default_index};\n")
+  string(APPEND text "};\nextern \"C\" const int lai_registry_count = ${count};\n")
+  string(APPEND text "extern \"C\" const int lai_registry_default = ${default_index};\n")
   file(CONFIGURE OUTPUT "${LAI_GENERATED_DIR}/lai_kernel_registry.cpp" CONTENT "${text}" @ONLY)
   set(LAI_GENERATED_SOURCES ${LAI_GENERATED_SOURCES} "${LAI_GENERATED_DIR}/lai_kernel_registry.cpp" PARENT_SCOPE)
 endfunction()
@@ -204,11 +204,21 @@ endforeach()
 
 lai_write_kernel_registry("${LAI_DEFAULT_SCHEME}")
 
+# Makefile generators create the rules for custom-command outputs only in the
+# directory that declared them, for targets of that directory: this target is
+# what other directories (runtime/, tests/) depend on to get the sources.
+add_custom_target(lai_generated_sources DEPENDS ${LAI_GENERATED_SOURCES})
+
 # Snapshot of the default set in the source tree: `cmake --build . --target
 # regenerate` refreshes it; the test generated_snapshot fails on any byte of
-# difference (or a file present on one side only).
+# difference (or a file present on one side only). The file list travels
+# through a file because a CMake list would be split by the shell.
+set(LAI_SNAPSHOT_LIST "${LAI_GENERATED_DIR}/snapshot_files.txt")
+string(REPLACE ";" "\n" _snapshot_lines "${LAI_SNAPSHOT_FILES}")
+file(CONFIGURE OUTPUT "${LAI_SNAPSHOT_LIST}" CONTENT "${_snapshot_lines}\n")
 add_custom_target(regenerate
   COMMAND ${CMAKE_COMMAND} -DMODE=copy -DSNAPSHOT_DIR=${PROJECT_SOURCE_DIR}/generated
-          "-DFILES=${LAI_SNAPSHOT_FILES}" -P "${PROJECT_SOURCE_DIR}/cmake/LaiSnapshot.cmake"
+          -DLIST=${LAI_SNAPSHOT_LIST} -P "${PROJECT_SOURCE_DIR}/cmake/LaiSnapshot.cmake"
   DEPENDS ${LAI_SNAPSHOT_FILES}
-  COMMENT "Refreshing the committed snapshot in generated/")
+  COMMENT "Refreshing the committed snapshot in generated/"
+  VERBATIM)

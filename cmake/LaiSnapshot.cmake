@@ -1,10 +1,12 @@
 # Snapshot of the default generated kernels in the source tree.
-#   cmake -DMODE=copy|check -DSNAPSHOT_DIR=<src>/generated "-DFILES=a;b;..." -P LaiSnapshot.cmake
-# copy:  makes SNAPSHOT_DIR hold exactly FILES (stale files removed).
-# check: fails unless SNAPSHOT_DIR holds exactly FILES, byte for byte.
-if(NOT MODE MATCHES "^(copy|check)$" OR NOT SNAPSHOT_DIR OR NOT FILES)
-  message(FATAL_ERROR "usage: -DMODE=copy|check -DSNAPSHOT_DIR=... -DFILES=...")
+cmake_minimum_required(VERSION 3.25)  # script mode: policies as in the project (IN_LIST)
+#   cmake -DMODE=copy|check -DSNAPSHOT_DIR=<src>/generated -DLIST=<file with one path a line> -P LaiSnapshot.cmake
+# copy:  makes SNAPSHOT_DIR hold exactly the listed files (stale files removed).
+# check: fails unless SNAPSHOT_DIR holds exactly the listed files, byte for byte.
+if(NOT MODE MATCHES "^(copy|check)$" OR NOT SNAPSHOT_DIR OR NOT EXISTS "${LIST}")
+  message(FATAL_ERROR "usage: -DMODE=copy|check -DSNAPSHOT_DIR=... -DLIST=...")
 endif()
+file(STRINGS "${LIST}" FILES)
 set(expected "")
 foreach(f IN LISTS FILES)
   get_filename_component(name "${f}" NAME)

@@ -43,9 +43,9 @@ struct lai_scheme_kernels {
   const char* ocl_batched_f32_kernel;
 };
 
-extern const lai_scheme_kernels lai_scheme_table[];
-extern const int lai_scheme_count;
-// Index into lai_scheme_table of LAI_DEFAULT_SCHEME.
-extern const int lai_scheme_default;
+extern const lai_scheme_kernels lai_registry_table[];
+extern const int lai_registry_count;
+// Index into lai_registry_table of LAI_DEFAULT_SCHEME.
+extern const int lai_registry_default;
 
 }  // extern "C"

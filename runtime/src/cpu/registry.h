@@ -4,14 +4,7 @@
 
 #include <string>
 
-// The table's element count is declared as the C symbol `lai_scheme_count`,
-// which is also the name of the public function lai_scheme_count(). The
-// runtime and the generated registry source both see it under another name
-// (runtime/CMakeLists.txt defines the same macro for the registry source) so
-// the two never collide at compile or link time.
-#define lai_scheme_count lai_registry_scheme_count
 #include "cpu/kernel_registry.h"
-#undef lai_scheme_count
 
 namespace lai::cpu {
 
