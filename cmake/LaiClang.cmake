@@ -5,7 +5,7 @@
 # CMake packages; without them the checker is skipped with a visible message
 # and the rest of the project builds as before.
 #
-#   LAI_WITH_CLANG_VERIFY     build lai-verify and its tests (default: ON when found)
+#   LAI_WITH_CLANG_VERIFY     AUTO (default: build when found), ON (required), OFF
 #   LAI_VERIFY_ON_REGENERATE  run lai-verify on every kernel each time it is regenerated
 
 set(LAI_CLANG_VERSION 14 CACHE STRING "Major version of the Clang/LLVM development packages lai-verify builds against")
@@ -21,17 +21,32 @@ elseif(NOT TARGET clang-cpp)
   set(_lai_clang_problem "the Clang package has no clang-cpp shared library (install libclang-cpp${LAI_CLANG_VERSION}-dev)")
 endif()
 
-if(_lai_clang_problem STREQUAL "")
-  set(_lai_clang_default ON)
-else()
-  set(_lai_clang_default OFF)
-endif()
-option(LAI_WITH_CLANG_VERIFY "Build lai-verify (Clang LibTooling checker of the emitted kernels) and its tests" ${_lai_clang_default})
+# AUTO (the default) builds the checker when the packages are found and
+# otherwise skips it with a visible message, without caching the outcome:
+# installing the packages later and re-running CMake turns it on.
+set(LAI_WITH_CLANG_VERIFY AUTO CACHE STRING
+    "Build lai-verify (Clang LibTooling checker of the emitted kernels) and its tests: AUTO, ON or OFF")
+set_property(CACHE LAI_WITH_CLANG_VERIFY PROPERTY STRINGS AUTO ON OFF)
 option(LAI_VERIFY_ON_REGENERATE "Run lai-verify on every kernel each time lai-gen regenerates it" OFF)
 
-if(LAI_WITH_CLANG_VERIFY AND NOT _lai_clang_problem STREQUAL "")
-  message(FATAL_ERROR "LAI_WITH_CLANG_VERIFY=ON but ${_lai_clang_problem}")
+set(_lai_verify_requested "${LAI_WITH_CLANG_VERIFY}")
+if(_lai_verify_requested AND NOT _lai_clang_problem STREQUAL "" AND NOT _lai_verify_requested STREQUAL "AUTO")
+  message(FATAL_ERROR "LAI_WITH_CLANG_VERIFY=${_lai_verify_requested} but ${_lai_clang_problem}")
 endif()
+if(_lai_verify_requested STREQUAL "AUTO")
+  set(_lai_verify_requested ON)
+  if(NOT _lai_clang_problem STREQUAL "")
+    set(_lai_verify_requested OFF)
+  endif()
+endif()
+# From here on LAI_WITH_CLANG_VERIFY is a plain ON/OFF for the rest of the
+# configure step (tests/lai_verify reads it); the cache keeps what was asked.
+if(_lai_verify_requested)
+  set(LAI_WITH_CLANG_VERIFY ON)
+else()
+  set(LAI_WITH_CLANG_VERIFY OFF)
+endif()
+
 if(NOT LAI_WITH_CLANG_VERIFY)
   if(_lai_clang_problem STREQUAL "")
     message(STATUS "lai-verify skipped: LAI_WITH_CLANG_VERIFY=OFF; the emitted kernels are not proven by the Clang checker")
