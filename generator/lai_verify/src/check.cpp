@@ -310,6 +310,21 @@ void check_oclbatched(clang::ASTContext& ctx, const FunctionDecl* fd, const Targ
     }
     const Region& cr = in.region(ic);
     if (side == 0) {
+      // Without the guard g < count established, a work-item past the batch
+      // would run this path too: any access is out of bounds for it.
+      for (int id : {ia, ib, ic}) {
+        const Region& r = in.region(id);
+        if (!r.unwritten_reads.empty()) {
+          throw KernelWrong("reads " + r.unwritten_reads[0].element + " at " + r.unwritten_reads[0].where +
+                            " on a path that does not establish g < count: work-items g >= count would read past the batch" +
+                            path_suffix(in));
+        }
+        if (!r.cells.empty()) {
+          throw KernelWrong("writes " + r.name + " at " + r.cells.begin()->second.first_write +
+                            " on a path that does not establish g < count: work-items g >= count would write past the batch" +
+                            path_suffix(in));
+        }
+      }
       in.cannot("a path whose conditions do not decide g < count (the work-item guard)" + path_suffix(in), fd->getLocation());
     }
     if (side < 0) {
