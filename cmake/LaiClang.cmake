@@ -102,6 +102,11 @@ if(LAI_WITH_CLANG_VERIFY)
       list(APPEND stamps "${stamp}")
     endforeach()
     add_custom_target(lai_verify_kernels ALL DEPENDS ${stamps})
+    # Generation runs in the target that owns it, never twice in parallel
+    # from two targets (Makefile generators would run the rule in both).
+    if(TARGET lai_generated_sources)
+      add_dependencies(lai_verify_kernels lai_generated_sources)
+    endif()
     if(TARGET lapack_ai)
       add_dependencies(lapack_ai lai_verify_kernels)
     endif()
