@@ -120,7 +120,8 @@ function(lai_add_scheme_kernels)
   set(fields "\"${ARG_NAME}\", ${m}, ${k}, ${n}, ${rank}")
   foreach(spec "cpp-4x4;f64;k" "cpp-4x4;f64;k0" "cpp-4x4;f32;k" "cpp-4x4;f32;k0"
                "cpp-block;f64;b" "cpp-block;f64;w" "cpp-block;f32;b" "cpp-block;f32;w"
-               "opencl-batched;f64;s" "opencl-batched;f32;s" "opencl-batched;f64;n" "opencl-batched;f32;n")
+               "opencl-batched;f64;s" "opencl-batched;f32;s" "opencl-batched;f64;n" "opencl-batched;f32;n"
+               "cpp-block;f64;t" "cpp-block;f32;t")
     list(GET spec 0 target)
     list(GET spec 1 dtype)
     list(GET spec 2 what)
@@ -131,6 +132,8 @@ function(lai_add_scheme_kernels)
         string(APPEND decls "#include \"${stem}.h\"\n")
       elseif(what STREQUAL "k0")
         string(APPEND fields ", lai_${stem}_beta0")
+      elseif(what STREQUAL "t")
+        string(APPEND fields ", lai_${stem}_tables")
       elseif(what STREQUAL "w")
         string(APPEND fields ", lai_${stem}_workspace")
       elseif(what STREQUAL "s")
@@ -192,6 +195,14 @@ lai_add_scheme_kernels(SNAPSHOT
   NAME classical_4x4x4_r64
   SCHEME "${PROJECT_SOURCE_DIR}/factors/classical_4x4x4_r64.json"
   TARGETS cpp-4x4 cpp-block opencl-batched
+  DTYPES f64 f32)
+
+# Strassen's 2x2 scheme as the second level of the block engine
+# (runtime/src/cpu/fast_gemm.cpp); only its block kernel and tables.
+lai_add_scheme_kernels(SNAPSHOT
+  NAME strassen_2x2x2_r7
+  SCHEME "${PROJECT_SOURCE_DIR}/factors/strassen_2x2x2_r7.json"
+  TARGETS cpp-block
   DTYPES f64 f32)
 
 # --- the user's schemes ------------------------------------------------------

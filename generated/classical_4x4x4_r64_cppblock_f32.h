@@ -9,6 +9,31 @@
 extern "C" {
 #endif
 
+#ifndef LAI_BLOCK_TABLES_float_DEFINED
+#define LAI_BLOCK_TABLES_float_DEFINED
+// The scheme's coefficients by product, for the runtime's block engine
+// (runtime/src/cpu/fast_gemm.cpp: batched/streaming additions, two levels,
+// two threads): column r of U is u[u_begin[r] .. u_begin[r+1]), likewise V
+// and W; block indices as in lai_classical_4x4x4_r64_cppblock_f32. Same definition in every
+// generated cpp-block header of this element type.
+typedef struct lai_block_term_float {
+  int block;
+  float coef;
+} lai_block_term_float;
+typedef struct lai_block_tables_float {
+  int m, k, n, rank;
+  const int* u_begin;
+  const lai_block_term_float* u;
+  const int* v_begin;
+  const lai_block_term_float* v;
+  const int* w_begin;
+  const lai_block_term_float* w;
+} lai_block_tables_float;
+#endif
+
+// The coefficient tables of this scheme (static storage, never NULL).
+const lai_block_tables_float* lai_classical_4x4x4_r64_cppblock_f32_tables(void);
+
 // Bytes of workspace lai_classical_4x4x4_r64_cppblock_f32 needs for these sizes (0 when the scheme does
 // not apply and the whole product goes to cblas).
 size_t lai_classical_4x4x4_r64_cppblock_f32_workspace(int m, int n, int k);

@@ -9,6 +9,31 @@
 extern "C" {
 #endif
 
+#ifndef LAI_BLOCK_TABLES_double_DEFINED
+#define LAI_BLOCK_TABLES_double_DEFINED
+// The scheme's coefficients by product, for the runtime's block engine
+// (runtime/src/cpu/fast_gemm.cpp: batched/streaming additions, two levels,
+// two threads): column r of U is u[u_begin[r] .. u_begin[r+1]), likewise V
+// and W; block indices as in lai_strassen2_4x4x4_r49_cppblock_f64. Same definition in every
+// generated cpp-block header of this element type.
+typedef struct lai_block_term_double {
+  int block;
+  double coef;
+} lai_block_term_double;
+typedef struct lai_block_tables_double {
+  int m, k, n, rank;
+  const int* u_begin;
+  const lai_block_term_double* u;
+  const int* v_begin;
+  const lai_block_term_double* v;
+  const int* w_begin;
+  const lai_block_term_double* w;
+} lai_block_tables_double;
+#endif
+
+// The coefficient tables of this scheme (static storage, never NULL).
+const lai_block_tables_double* lai_strassen2_4x4x4_r49_cppblock_f64_tables(void);
+
 // Bytes of workspace lai_strassen2_4x4x4_r49_cppblock_f64 needs for these sizes (0 when the scheme does
 // not apply and the whole product goes to cblas).
 size_t lai_strassen2_4x4x4_r49_cppblock_f64_workspace(int m, int n, int k);

@@ -123,9 +123,10 @@ LAI_API const char* lai_last_error(void);
  * (NaN or Inf in C does not propagate); when alpha is 0, A and B are not read.
  *
  * Dispatch: m, k, n equal to the current scheme's shape -> the scheme's
- * straight-line kernel; min(m,n,k) >= lai_get_block_threshold() -> the
- * scheme's one-level block kernel on OpenBLAS leaves; otherwise
- * cblas_dgemm. Returns LAI_SUCCESS, LAI_ERROR_INVALID_ARGUMENT (C untouched),
+ * straight-line kernel; with an explicit block threshold, min(m,n,k) >=
+ * lai_get_block_threshold() -> the scheme's one-level block kernel on
+ * OpenBLAS leaves; without one, the tuning table's variant for min(m,n,k)
+ * (lai_tuning_info); otherwise cblas_dgemm. Returns LAI_SUCCESS, LAI_ERROR_INVALID_ARGUMENT (C untouched),
  * or LAI_ERROR_OUT_OF_MEMORY when the block kernel's workspace cannot be
  * allocated (C untouched). */
 LAI_API lai_status lai_dgemm(lai_layout layout, lai_transpose transa, lai_transpose transb, int m, int n,
@@ -173,6 +174,17 @@ LAI_API int lai_get_block_threshold(void);
 
 /** Built-in default of the block threshold. */
 #define LAI_DEFAULT_BLOCK_THRESHOLD 4096
+
+/** Where the tuning table in use came from: "tuning table <path> (machine
+ *  ...)" or "built-in generic tuning table", followed by "; <path> refused:
+ *  <reason>" when a user table was found but not used. Until the block
+ *  threshold is set explicitly (lai_set_block_threshold or
+ *  LAI_BLOCK_THRESHOLD), the tuning table decides which large products use
+ *  the block engine and which variant (lai-tune writes it; docs/formats.md,
+ *  "Tuning table"): $LAI_TUNING_FILE, else
+ *  $XDG_CONFIG_HOME/lapack_ai/tuning.json (~/.config/lapack_ai/tuning.json),
+ *  else the generic table built into the library. Never NULL. */
+LAI_API const char* lai_tuning_info(void);
 
 /** Selects the scheme whose kernels lai_dgemm/lai_sgemm and the batched
  *  functions use, by its name (lai_scheme_name). NULL restores the build's

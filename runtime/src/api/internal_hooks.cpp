@@ -5,6 +5,8 @@
 
 #include "api/guard.h"
 #include "api/lai_internal.h"
+#include "cpu/fast_gemm.h"
+#include "dispatch/tuning.h"
 #include "cpu/registry.h"
 #include "dispatch/gemm_dispatch.h"
 #include "opencl/backend.h"
@@ -17,6 +19,7 @@ const char* lai_internal_last_gemm_path(void) {
     case lai::GemmPath::Quick: return "quick";
     case lai::GemmPath::Fixed: return "fixed";
     case lai::GemmPath::Block: return "block";
+    case lai::GemmPath::Tuned: return "tuned";
     case lai::GemmPath::Blas: return "blas";
   }
   return "none";
@@ -55,6 +58,85 @@ lai_status lai_internal_opencl_select(const char* spec, char* name, size_t name_
       name[n] = '\0';
     }
   });
+}
+
+
+}  // extern "C"
+
+namespace {
+template <class T>
+int gemm_variant_hook(const char* name, const char* variant, int transa, int transb, int m, int n, int k, T alpha,
+                      const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc) {
+  std::string why;
+  const auto v = lai::cpu::parse_variant(variant == nullptr ? "" : variant, &why);
+  if (!v || !lai::cpu::variant_available<T>(*v)) {
+    lai::report(name, LAI_ERROR_INVALID_ARGUMENT, v ? std::string("variant has no kernels for this type") : why);
+    return -1;
+  }
+  const lai::GemmCall<T> c{true, transa != 0, transb != 0, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc};
+  const lai_status st = lai::guarded(name, [&] { lai::cpu::gemm_variant(*v, c); });
+  return st == LAI_SUCCESS ? 0 : -2;
+}
+thread_local std::string t_hook_text;
+}  // namespace
+
+extern "C" {
+
+int lai_internal_dgemm_variant(const char* variant, int transa, int transb, int m, int n, int k, double alpha,
+                               const double* A, int lda, const double* B, int ldb, double beta, double* C, int ldc) {
+  return gemm_variant_hook("lai_internal_dgemm_variant", variant, transa, transb, m, n, k, alpha, A, lda, B, ldb,
+                           beta, C, ldc);
+}
+
+int lai_internal_sgemm_variant(const char* variant, int transa, int transb, int m, int n, int k, float alpha,
+                               const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+  return gemm_variant_hook("lai_internal_sgemm_variant", variant, transa, transb, m, n, k, alpha, A, lda, B, ldb,
+                           beta, C, ldc);
+}
+
+size_t lai_internal_variant_workspace(const char* variant, int f32, int m, int n, int k) {
+  try {
+    const auto v = lai::cpu::parse_variant(variant == nullptr ? "" : variant, nullptr);
+    if (!v) return 0;
+    return f32 != 0 ? lai::cpu::variant_workspace_elements<float>(*v, m, n, k) * sizeof(float)
+                    : lai::cpu::variant_workspace_elements<double>(*v, m, n, k) * sizeof(double);
+  } catch (...) {
+    return 0;
+  }
+}
+
+const char* lai_internal_tuned_variant(int f32, int size) {
+  try {
+    t_hook_text = f32 != 0 ? lai::tuning::lookup<float>(size).name() : lai::tuning::lookup<double>(size).name();
+  } catch (...) {
+    t_hook_text = "?";
+  }
+  return t_hook_text.c_str();
+}
+
+const char* lai_internal_machine_id(void) {
+  try {
+    return lai::tuning::machine_id().c_str();
+  } catch (...) {
+    return "unknown";
+  }
+}
+
+const char* lai_internal_validate_tuning(const char* text, int check_machine) {
+  try {
+    t_hook_text = lai::tuning::validate(text == nullptr ? "" : text, check_machine != 0);
+    return t_hook_text.empty() ? nullptr : t_hook_text.c_str();
+  } catch (...) {
+    return "validation failed";
+  }
+}
+
+const char* lai_tuning_info(void) {
+  try {
+    return lai::tuning::info().c_str();
+  } catch (...) {
+    return "no tuning table";
+  }
 }
 
 }  // extern "C"

@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /** Path of the calling thread's last lai_dgemm/lai_sgemm that passed
- *  validation: "none", "quick", "fixed", "block" or "blas". */
+ *  validation: "none", "quick", "fixed", "block", "tuned" or "blas". */
 LAI_API const char* lai_internal_last_gemm_path(void);
 
 /** Kernels of registry entry i: stores its shape in *m, *k, *n (any may be
@@ -34,6 +34,32 @@ LAI_API lai_status lai_internal_opencl_build(const char* source, const char* opt
  *  the installed platforms, without touching the library's chosen device.
  *  On success copies the device name (truncated, NUL-terminated) to name. */
 LAI_API lai_status lai_internal_opencl_select(const char* spec, char* name, size_t name_len);
+
+/** Block-engine variants (runtime/src/cpu/fast_gemm.h), for lai-tune,
+ *  lai-bench and the tests. `variant` is the text form ("blas",
+ *  "strassen2_4x4x4_r49/g7/split2", ...). */
+
+/** Row-major, no transposes: C = alpha*A*B + beta*C with the variant.
+ *  Returns 0, or -1 when the variant does not parse or lacks kernels (the
+ *  reason in lai_last_error; C untouched), -2 on workspace failure. */
+LAI_API int lai_internal_dgemm_variant(const char* variant, int transa, int transb, int m, int n, int k,
+                                       double alpha, const double* A, int lda, const double* B, int ldb,
+                                       double beta, double* C, int ldc);
+LAI_API int lai_internal_sgemm_variant(const char* variant, int transa, int transb, int m, int n, int k,
+                                       float alpha, const float* A, int lda, const float* B, int ldb, float beta,
+                                       float* C, int ldc);
+/** Extra memory in bytes the variant uses for a row-major m x n x k product
+ *  (f32 != 0: single precision); 0 for blas or an unknown variant. */
+LAI_API size_t lai_internal_variant_workspace(const char* variant, int f32, int m, int n, int k);
+/** Variant the tuning table picks for min(m,n,k) = size (thread-local
+ *  string, valid until the next call on this thread). */
+LAI_API const char* lai_internal_tuned_variant(int f32, int size);
+/** The machine key tuning tables are written for. */
+LAI_API const char* lai_internal_machine_id(void);
+/** Checks a tuning table's text as the loader would (machine included when
+ *  check_machine != 0). Returns NULL when usable, else the reason
+ *  (thread-local string). */
+LAI_API const char* lai_internal_validate_tuning(const char* text, int check_machine);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -24,6 +24,43 @@ typedef int (*lai_blk_f32_fn)(int transa, int transb, int m, int n, int k, float
                               int lda, const float* B, int ldb, float beta, float* C, int ldc, void* work,
                               std::size_t work_bytes);
 
+// Coefficient tables of a cpp-block kernel (same definition as in the
+// generated cpp-block headers, templates/cpp_block.h.in).
+#ifndef LAI_BLOCK_TABLES_double_DEFINED
+#define LAI_BLOCK_TABLES_double_DEFINED
+typedef struct lai_block_term_double {
+  int block;
+  double coef;
+} lai_block_term_double;
+typedef struct lai_block_tables_double {
+  int m, k, n, rank;
+  const int* u_begin;
+  const lai_block_term_double* u;
+  const int* v_begin;
+  const lai_block_term_double* v;
+  const int* w_begin;
+  const lai_block_term_double* w;
+} lai_block_tables_double;
+#endif
+#ifndef LAI_BLOCK_TABLES_float_DEFINED
+#define LAI_BLOCK_TABLES_float_DEFINED
+typedef struct lai_block_term_float {
+  int block;
+  float coef;
+} lai_block_term_float;
+typedef struct lai_block_tables_float {
+  int m, k, n, rank;
+  const int* u_begin;
+  const lai_block_term_float* u;
+  const int* v_begin;
+  const lai_block_term_float* v;
+  const int* w_begin;
+  const lai_block_term_float* w;
+} lai_block_tables_float;
+#endif
+typedef const lai_block_tables_double* (*lai_blk_tables_f64_fn)(void);
+typedef const lai_block_tables_float* (*lai_blk_tables_f32_fn)(void);
+
 // One scheme's kernels. A pointer is null where that target/dtype was not
 // generated; the scheme's shape tells which sizes its 4x4 kernel fits.
 struct lai_scheme_kernels {
@@ -41,6 +78,8 @@ struct lai_scheme_kernels {
   const char* ocl_batched_f32_source;
   const char* ocl_batched_f64_kernel;  // kernel name inside that source
   const char* ocl_batched_f32_kernel;
+  lai_blk_tables_f64_fn blk_f64_tables;  // coefficient tables for the block engine, or null
+  lai_blk_tables_f32_fn blk_f32_tables;
 };
 
 extern const lai_scheme_kernels lai_registry_table[];

@@ -15,6 +15,7 @@ namespace {
 
 std::atomic<int> g_threshold{LAI_DEFAULT_BLOCK_THRESHOLD};
 std::atomic<int> g_scheme{-1};
+std::atomic<bool> g_threshold_explicit{false};
 std::once_flag g_env_once;
 
 // The environment is read once, before the first read or write of a setting,
@@ -26,7 +27,10 @@ void apply_environment() noexcept {
     int value = 0;
     const char* end = t + std::strlen(t);
     const auto [ptr, ec] = std::from_chars(t, end, value);
-    if (ec == std::errc() && ptr == end && value >= 1) g_threshold.store(value);
+    if (ec == std::errc() && ptr == end && value >= 1) {
+      g_threshold.store(value);
+      g_threshold_explicit.store(true);
+    }
   }
   int scheme = cpu::default_scheme();
   if (const char* s = std::getenv("LAI_SCHEME"); s != nullptr && *s != '\0') {
@@ -59,6 +63,12 @@ int block_threshold() noexcept {
 void set_block_threshold(int n) noexcept {
   ensure_environment();
   g_threshold.store(n, std::memory_order_relaxed);
+  g_threshold_explicit.store(true, std::memory_order_relaxed);
+}
+
+bool block_threshold_explicit() noexcept {
+  ensure_environment();
+  return g_threshold_explicit.load(std::memory_order_relaxed);
 }
 
 int scheme_index() noexcept {

@@ -9,6 +9,10 @@ namespace lai::config {
 // access of either function applies LAI_BLOCK_THRESHOLD from the environment.
 int block_threshold() noexcept;
 void set_block_threshold(int n) noexcept;  // n >= 1, checked by the caller
+// Whether the threshold was set (LAI_BLOCK_THRESHOLD or the setter): then it
+// decides between the scheme's block kernel and OpenBLAS; otherwise the
+// tuning table (dispatch/tuning.h) decides.
+bool block_threshold_explicit() noexcept;
 
 // Index into the registry of the scheme in use. The first access applies
 // LAI_SCHEME from the environment.

@@ -4,10 +4,12 @@
 
 #include "cpu/blas.h"
 #include "cpu/block.h"
+#include "cpu/fast_gemm.h"
 #include "cpu/fixed.h"
 #include "cpu/registry.h"
 #include "cpu/scale.h"
 #include "dispatch/config.h"
+#include "dispatch/tuning.h"
 
 namespace lai {
 
@@ -36,9 +38,16 @@ void dispatch_gemm(const GemmCall<T>& c) {
     t_last_path = GemmPath::Fixed;
     return;
   }
-  if (std::min({c.m, c.n, c.k}) >= config::block_threshold() && cpu::block_available<T>(s)) {
-    cpu::gemm_block(s, c);
-    t_last_path = GemmPath::Block;
+  const int size = std::min({c.m, c.n, c.k});
+  if (config::block_threshold_explicit()) {
+    if (size >= config::block_threshold() && cpu::block_available<T>(s)) {
+      cpu::gemm_block(s, c);
+      t_last_path = GemmPath::Block;
+      return;
+    }
+  } else if (const cpu::Variant& v = tuning::lookup<T>(size); !v.is_blas()) {
+    cpu::gemm_variant(v, c);
+    t_last_path = GemmPath::Tuned;
     return;
   }
   cpu::gemm_blas(c);

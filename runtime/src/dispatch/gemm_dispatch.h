@@ -7,7 +7,7 @@
 namespace lai {
 
 // The path a GEMM took; kept per thread for tests and (later) monitoring.
-enum class GemmPath { None, Quick, Fixed, Block, Blas };
+enum class GemmPath { None, Quick, Fixed, Block, Tuned, Blas };
 
 template <class T>
 void dispatch_gemm(const GemmCall<T>& c);
