@@ -218,6 +218,33 @@ int cmd_emit(const std::string& scheme_ref, const std::string& target, const std
   return kExitOk;
 }
 
+int cmd_gemm_kernel(const std::string& spec, const std::string& dtype, const std::string& out_dir,
+                    const std::string& templates, std::ostream& out, std::ostream& err) {
+  Dtype d = Dtype::F64;
+  try {
+    d = parse_dtype(dtype);
+  } catch (const std::invalid_argument& e) {
+    err << "lai-gen gemm-kernel: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    err << "lai-gen gemm-kernel: cannot create output folder " << out_dir << ": " << ec.message() << "\n";
+    return kExitWriteFailed;
+  }
+  try {
+    out << emit_gemm_kernel(spec, d, out_dir, templates.empty() ? default_templates_dir() : templates) << "\n";
+  } catch (const InputError& e) {
+    err << "lai-gen gemm-kernel: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    err << "lai-gen gemm-kernel: " << e.what() << "\n";
+    return kExitWriteFailed;
+  }
+  return kExitOk;
+}
+
 int cmd_list(const std::string& path, std::ostream& out, std::ostream& err) {
   try {
     for (const auto& e : list_npz_entries(path)) out << e << "\n";
@@ -255,12 +282,19 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   std::string em_scheme, em_target, em_dtype = "f64", em_out, em_templates, em_fname, em_name;
   auto* emitc = app.add_subcommand("emit", "Verify a scheme and emit kernel sources for one target");
   emitc->add_option("--scheme", em_scheme, ref_help)->required();
-  emitc->add_option("--target", em_target, "cpp-4x4 | cpp-block | fortran | opencl-batched")->required();
+  emitc->add_option("--target", em_target, "cpp-4x4 | cpp-block | fortran | opencl-batched | opencl-batched-v | opencl-fast")->required();
   emitc->add_option("--dtype", em_dtype, "f64 | f32")->capture_default_str();
   emitc->add_option("-o,--output-dir", em_out, "folder to write into (created if missing)")->required();
   emitc->add_option("--templates", em_templates, "template folder (default $LAI_TEMPLATES_DIR or the source tree's)");
   emitc->add_option("--name", em_name, "scheme name used for file and symbol names (default: the file's)");
   emitc->add_option("--fortran-name", em_fname, "subroutine name for --target fortran (default DGEMM_ALPHA/SGEMM_ALPHA)");
+
+  std::string gk_spec, gk_dtype = "f64", gk_out, gk_templates;
+  auto* gemmk = app.add_subcommand("gemm-kernel", "Emit an OpenCL GEMM kernel from a GPU kernel spec (docs/gpu.md)");
+  gemmk->add_option("--spec", gk_spec, "kernel spec .json (factors/gpu/)")->required();
+  gemmk->add_option("--dtype", gk_dtype, "f64 | f32")->capture_default_str();
+  gemmk->add_option("-o,--output-dir", gk_out, "folder to write into (created if missing)")->required();
+  gemmk->add_option("--templates", gk_templates, "template folder (default $LAI_TEMPLATES_DIR or the source tree's)");
 
   std::string list_path;
   auto* list = app.add_subcommand("list", "List the entries of an AlphaTensor .npz file");
@@ -278,6 +312,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (compose->parsed()) return cmd_compose(comp_a, comp_b, comp_out, comp_name, join_args(argc, argv), out, err);
   if (emitc->parsed()) return cmd_emit(em_scheme, em_target, em_dtype, em_out, em_templates, em_fname, em_name, out, err);
   if (list->parsed()) return cmd_list(list_path, out, err);
+  if (gemmk->parsed()) return cmd_gemm_kernel(gk_spec, gk_dtype, gk_out, gk_templates, out, err);
   return kExitBadInput;
 }
 

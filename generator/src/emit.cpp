@@ -21,7 +21,10 @@ Target parse_target(const std::string& s) {
   if (s == "cpp-block") return Target::CppBlock;
   if (s == "fortran") return Target::Fortran;
   if (s == "opencl-batched") return Target::OpenclBatched;
-  throw std::invalid_argument("unknown target '" + s + "' (expected cpp-4x4, cpp-block, fortran or opencl-batched)");
+  if (s == "opencl-batched-v") return Target::OpenclBatchedV;
+  if (s == "opencl-fast") return Target::OpenclFast;
+  throw std::invalid_argument("unknown target '" + s +
+                              "' (expected cpp-4x4, cpp-block, fortran, opencl-batched, opencl-batched-v or opencl-fast)");
 }
 
 Dtype parse_dtype(const std::string& s) {
@@ -36,6 +39,8 @@ std::string target_name(Target t) {
     case Target::CppBlock: return "cpp-block";
     case Target::Fortran: return "fortran";
     case Target::OpenclBatched: return "opencl-batched";
+    case Target::OpenclBatchedV: return "opencl-batched-v";
+    case Target::OpenclFast: return "opencl-fast";
   }
   throw std::invalid_argument("invalid Target value");
 }
@@ -50,6 +55,8 @@ std::string target_tag(Target t) {
     case Target::CppBlock: return "cppblock";
     case Target::Fortran: return "fortran";
     case Target::OpenclBatched: return "oclbatched";
+    case Target::OpenclBatchedV: return "oclbatchedv";
+    case Target::OpenclFast: return "oclfast";
   }
   throw std::invalid_argument("invalid Target value");
 }
@@ -79,6 +86,8 @@ std::vector<std::string> emit(const Scheme& s, const InputInfo& in, const EmitOp
     case Target::CppBlock: files = detail::render_cppblock(job); break;
     case Target::Fortran: files = detail::render_fortran(job); break;
     case Target::OpenclBatched: files = detail::render_opencl(job); break;
+    case Target::OpenclBatchedV: files = detail::render_opencl_batched_v(job); break;
+    case Target::OpenclFast: files = detail::render_opencl_fast(job); break;
   }
   // Everything rendered before anything is written: a template error cannot
   // leave half a target on disk.

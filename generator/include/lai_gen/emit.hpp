@@ -13,10 +13,11 @@
 
 namespace lai::gen {
 
-enum class Target { Cpp4x4, CppBlock, Fortran, OpenclBatched };
+enum class Target { Cpp4x4, CppBlock, Fortran, OpenclBatched, OpenclBatchedV, OpenclFast };
 enum class Dtype { F64, F32 };
 
-Target parse_target(const std::string& s);  // "cpp-4x4", "cpp-block", "fortran", "opencl-batched"
+Target parse_target(const std::string& s);  // "cpp-4x4", "cpp-block", "fortran", "opencl-batched",
+                                            // "opencl-batched-v", "opencl-fast" (docs/gpu.md)
 Dtype parse_dtype(const std::string& s);    // "f64", "f32"
 std::string target_name(Target t);
 std::string dtype_name(Dtype d);
@@ -44,6 +45,12 @@ std::vector<std::string> emit(const Scheme& s, const InputInfo& in, const EmitOp
 // "strassen2_4x4x4_r49_cpp4x4_f64". Kept here so CMake, the runtime registry
 // and the emitters agree.
 std::string output_stem(const Scheme& s, Target t, Dtype d);
+
+// GPU GEMM kernels from a kernel spec (factors/gpu/*.json, docs/gpu.md):
+// writes <out_dir>/<spec name>_<dtype>.cl and returns its path. Throws
+// InputError on a malformed spec or a dtype the spec does not list.
+std::string emit_gemm_kernel(const std::string& spec_path, Dtype d, const std::string& out_dir,
+                             const std::string& templates_dir);
 
 // Generator version written into every header.
 extern const char* const kGeneratorVersion;

@@ -1,0 +1,162 @@
+// GPU GEMM kernels from kernel specs (factors/gpu/*.json; format in
+// docs/gpu.md): the spec names a variant (its template), the tunable
+// parameters with their defaults per dtype, and the configurations lai-tune
+// sweeps. The emitted kernel carries the defaults as #ifndef blocks (a build
+// option -DNAME=value overrides each) and the sweep as "// lai-tune:" lines.
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "emit_internal.hpp"
+#include "lai_gen/error.hpp"
+#include "lai_gen/util.hpp"
+
+namespace lai::gen {
+
+namespace {
+
+using Params = std::map<std::string, long long>;
+
+struct Variant {
+  const char* name;
+  const char* template_file;
+  std::vector<std::string> params;
+};
+
+const std::vector<Variant>& variants() {
+  static const std::vector<Variant> v{
+      {"tiled", "opencl_gemm_tiled.cl.in", {"MWG", "NWG", "KWG", "MDIMC", "NDIMC", "PADA", "PADB", "GM"}},
+      {"nvmma", "opencl_gemm_nvmma.cl.in", {"MWG", "NWG", "KWG", "WGM", "WGN", "PADA", "PADB", "GM", "MMA_VOLATILE", "MMAK"}},
+  };
+  return v;
+}
+
+// The divisibility rules the kernel's #error also states, checked here so a
+// bad spec fails at generation time with the configuration named.
+void check_config(const std::string& variant, const Params& p, const std::string& where) {
+  auto g = [&](const char* k) { return p.at(k); };
+  auto need = [&](bool ok, const std::string& rule) {
+    if (!ok) throw InputError(where + ": parameters violate " + rule);
+  };
+  for (const auto& [k, v] : p) {
+    const bool may_be_zero = k == "PADA" || k == "PADB" || k == "MMA_VOLATILE" || k == "MMAK";
+    need(v >= (may_be_zero ? 0 : 1) && v <= 4096, k + " in [" + (may_be_zero ? "0" : "1") + ", 4096]");
+  }
+  if (variant == "tiled") {
+    const long long nt = g("MDIMC") * g("NDIMC");
+    need(g("MWG") % g("MDIMC") == 0, "MWG % MDIMC == 0");
+    need(g("NWG") % g("NDIMC") == 0, "NWG % NDIMC == 0");
+    need((g("MWG") * g("KWG")) % nt == 0, "MWG*KWG % (MDIMC*NDIMC) == 0");
+    need((g("KWG") * g("NWG")) % nt == 0, "KWG*NWG % (MDIMC*NDIMC) == 0");
+    need(nt <= 1024, "MDIMC*NDIMC <= 1024");
+  } else {
+    const long long nt = 32 * g("WGM") * g("WGN");
+    const long long mk = g("MMAK");
+    need(mk == 0 || mk == 4 || mk == 8 || mk == 16, "MMAK in {0 (m8n8k4), 4, 8, 16 (m16n8kMMAK)}");
+    need(g("MWG") % ((mk == 0 ? 8 : 16) * g("WGM")) == 0, "MWG % (8*WGM) == 0 (16*WGM when MMAK > 0)");
+    need(g("KWG") % (mk == 0 ? 4 : mk) == 0, "KWG % MMAK == 0");
+    need(g("NWG") % (8 * g("WGN")) == 0, "NWG % (8*WGN) == 0");
+    need(g("KWG") % 4 == 0, "KWG % 4 == 0");
+    need((g("MWG") * g("KWG")) % nt == 0, "MWG*KWG % (32*WGM*WGN) == 0");
+    need((g("KWG") * g("NWG")) % nt == 0, "KWG*NWG % (32*WGM*WGN) == 0");
+    need(nt <= 1024, "32*WGM*WGN <= 1024");
+    need(g("MMA_VOLATILE") <= 1, "MMA_VOLATILE is 0 or 1");
+  }
+}
+
+Params read_params(const nlohmann::json& j, const Variant& v, const std::string& where) {
+  if (!j.is_object()) throw InputError(where + ": expected an object of parameters");
+  Params p;
+  for (const auto& name : v.params) {
+    if (!j.contains(name) || !j.at(name).is_number_integer()) {
+      throw InputError(where + ": parameter " + name + " is missing or not an integer");
+    }
+    p[name] = j.at(name).get<long long>();
+  }
+  for (const auto& [k, _] : j.items()) {
+    if (p.find(k) == p.end()) throw InputError(where + ": unknown parameter " + k + " for variant " + v.name);
+  }
+  return p;
+}
+
+std::string options_of(const Params& p) {
+  std::string s;
+  for (const auto& [k, v] : p) s += (s.empty() ? "" : " ") + std::string("-D") + k + "=" + std::to_string(v);
+  return s;
+}
+
+}  // namespace
+
+std::string emit_gemm_kernel(const std::string& spec_path, Dtype d, const std::string& out_dir,
+                             const std::string& templates_dir) {
+  const std::vector<std::uint8_t> bytes = read_file_bytes(spec_path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(bytes.begin(), bytes.end());
+  } catch (const std::exception& e) {
+    throw InputError(spec_path + ": not valid JSON: " + e.what());
+  }
+  const std::string where = base_name(spec_path);
+  try {
+    if (j.value("format", std::string()) != "lai-gpu-gemm/1") {
+      throw InputError(where + ": \"format\" must be \"lai-gpu-gemm/1\"");
+    }
+    const std::string name = j.at("name").get<std::string>();
+    bool ok = !name.empty();
+    for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (!ok) throw InputError(where + ": \"name\" must be lower-case letters, digits and '_'");
+    const std::string vname = j.at("variant").get<std::string>();
+    const Variant* v = nullptr;
+    for (const auto& cand : variants()) {
+      if (vname == cand.name) v = &cand;
+    }
+    if (v == nullptr) throw InputError(where + ": unknown variant \"" + vname + "\" (expected tiled or nvmma)");
+    const std::string dt = dtype_name(d);
+    const auto dtypes = j.at("dtypes").get<std::vector<std::string>>();
+    if (std::find(dtypes.begin(), dtypes.end(), dt) == dtypes.end()) {
+      throw InputError(where + ": dtype " + dt + " is not among the spec's dtypes");
+    }
+    const Params defaults = read_params(j.at("defaults").at(dt), *v, where + " defaults." + dt);
+    check_config(vname, defaults, where + " defaults." + dt);
+    std::string tune;
+    if (j.contains("tune") && j.at("tune").contains(dt)) {
+      int idx = 0;
+      for (const auto& c : j.at("tune").at(dt)) {
+        const std::string w = where + " tune." + dt + "[" + std::to_string(idx++) + "]";
+        const Params p = read_params(c, *v, w);
+        check_config(vname, p, w);
+        tune += "// lai-tune: " + options_of(p) + "\n";
+      }
+    }
+    if (tune.empty()) tune = "// lai-tune: " + options_of(defaults) + "\n";
+    std::string defs;
+    for (const auto& [k, val] : defaults) {
+      defs += "#ifndef " + k + "\n#define " + k + " " + std::to_string(val) + "\n#endif\n";
+    }
+    const std::string kernel = name + "_" + dt;
+    InputInfo info{where, sha256_hex(bytes)};
+    while (!tune.empty() && tune.back() == '\n') tune.pop_back();
+    while (!defs.empty() && defs.back() == '\n') defs.pop_back();
+    const std::string pack = fill_template_file(templates_dir, "opencl_gemm_pack.cl.in", {{"NAME", kernel}});
+    const TemplateValues values{
+        {"HEADER", detail::header_line(info, "//")},
+        {"NAME", kernel},
+        {"DTYPE", dt},
+        {"SPEC", where},
+        {"PRAGMA", d == Dtype::F64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable" : "// f32: no extension needed"},
+        {"DEFAULTS", defs},
+        {"TUNE", tune},
+        {"T", detail::c_type(d)},
+        {"PACK", pack},
+    };
+    const std::string text = fill_template_file(templates_dir, v->template_file, values);
+    const std::string path = (out_dir.empty() ? std::string() : out_dir + "/") + kernel + ".cl";
+    write_file_atomically(path, text);
+    return path;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where + ": malformed GEMM kernel spec: " + e.what());
+  }
+}
+
+}  // namespace lai::gen
