@@ -228,6 +228,40 @@ LAI_API const char* lai_opencl_device_name(void);
  *  device is usable, else the reason (lai_last_error() holds the message). */
 LAI_API lai_status lai_opencl_init(void);
 
+/** Properties of the OpenCL device the library uses (docs/gpu.md). */
+typedef struct lai_opencl_info {
+  char name[128];
+  char vendor[128];
+  char driver_version[64];
+  unsigned compute_units;
+  unsigned long long local_mem_bytes;  /**< local memory per work-group */
+  unsigned long long global_mem_bytes;
+  int fp64;                            /**< 1 when cl_khr_fp64 is supported */
+} lai_opencl_info;
+
+/** Fills *info for the device (initialising OpenCL if needed). */
+LAI_API lai_status lai_opencl_get_info(lai_opencl_info* info);
+
+/** GEMM on the OpenCL device with lai_dgemm's argument list, on host memory:
+ *  the operands travel through a pool of device buffers, the generated GEMM
+ *  kernel tuned for the device runs (on NVIDIA in f64 the FP64 tensor-core
+ *  kernel), and C comes back before the call returns. When the device fails
+ *  (no device, kernel build failure, out of device memory, lost device) the
+ *  product is computed by lai_dgemm on the CPU instead and the reason is
+ *  recorded (lai_opencl_fallback_reason); with LAI_OPENCL_NO_FALLBACK=1 in
+ *  the environment the error is returned instead. Argument errors are
+ *  returned as by lai_dgemm. */
+LAI_API lai_status lai_dgemm_opencl(lai_layout layout, lai_transpose transa, lai_transpose transb, int m, int n,
+                                    int k, double alpha, const double* A, int lda, const double* B, int ldb,
+                                    double beta, double* C, int ldc);
+LAI_API lai_status lai_sgemm_opencl(lai_layout layout, lai_transpose transa, lai_transpose transb, int m, int n,
+                                    int k, float alpha, const float* A, int lda, const float* B, int ldb,
+                                    float beta, float* C, int ldc);
+
+/** Why the calling thread's last lai_?gemm_opencl ran on the CPU: a sentence
+ *  naming the device error, or "" when it ran on the device. Never NULL. */
+LAI_API const char* lai_opencl_fallback_reason(void);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -20,6 +20,20 @@ bool device_is_gpu();
 template <class T>
 void batched4x4(const lai_scheme_kernels& s, const T* A, const T* B, T* C, std::size_t count);
 
+// Row-major (or column-major) GEMM on host memory through the device
+// (gpu.cpp's gemm_host; disabled.cpp reports NO_DEVICE).
+template <class T>
+void gemm_opencl(bool row_major, int transa, int transb, int m, int n, int k, T alpha, const T* A, int lda,
+                 const T* B, int ldb, T beta, T* C, int ldc);
+
+struct DeviceInfo {
+  std::string name, vendor, driver_version;
+  unsigned compute_units = 0;
+  unsigned long long local_mem = 0, global_mem = 0;
+  bool fp64 = false;
+};
+DeviceInfo device_info();
+
 // Test hooks (api/lai_internal.h).
 void build_program(const std::string& source, const std::string& options);
 std::string select_device(const std::string& spec);

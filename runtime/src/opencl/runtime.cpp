@@ -48,6 +48,27 @@ bool has_fp64(cl_device_id d) {
   return ext.find("cl_khr_fp64") != std::string::npos;
 }
 
+std::string info_string(cl_device_id d, cl_device_info what) {
+  std::size_t size = 0;
+  if (clGetDeviceInfo(d, what, 0, nullptr, &size) != CL_SUCCESS || size == 0) return "?";
+  std::string s(size, '\0');
+  if (clGetDeviceInfo(d, what, size, s.data(), nullptr) != CL_SUCCESS) return "?";
+  s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
+  return s;
+}
+
+void fill_properties(Runtime& rt) {
+  const cl_device_id d = rt.device.device;
+  rt.vendor = info_string(d, CL_DEVICE_VENDOR);
+  rt.driver_version = info_string(d, CL_DRIVER_VERSION);
+  rt.device_version = info_string(d, CL_DEVICE_VERSION);
+  clGetDeviceInfo(d, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof rt.compute_units, &rt.compute_units, nullptr);
+  clGetDeviceInfo(d, CL_DEVICE_LOCAL_MEM_SIZE, sizeof rt.local_mem, &rt.local_mem, nullptr);
+  clGetDeviceInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof rt.global_mem, &rt.global_mem, nullptr);
+  clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof rt.max_work_group, &rt.max_work_group, nullptr);
+  rt.nvidia = rt.vendor.find("NVIDIA") != std::string::npos || rt.device.platform_name.find("NVIDIA") != std::string::npos;
+}
+
 std::unique_ptr<Runtime> create() {
   const std::vector<DeviceEntry> devices = discover_devices();
   auto rt = std::make_unique<Runtime>();
@@ -59,8 +80,13 @@ std::unique_ptr<Runtime> create() {
   cl_int rc = CL_SUCCESS;
   ContextHandle ctx(clCreateContext(props, 1, &rt->device.device, nullptr, nullptr, &rc));
   check(rc, "clCreateContext", name);
-  QueueHandle queue(clCreateCommandQueue(ctx.get(), rt->device.device, 0, &rc));
+  // Profiling costs nothing measurable on GPUs and lets the benchmark time
+  // kernels with device timestamps; a driver that refuses it gets a plain queue.
+  QueueHandle queue(clCreateCommandQueue(ctx.get(), rt->device.device, CL_QUEUE_PROFILING_ENABLE, &rc));
+  rt->profiling = rc == CL_SUCCESS;
+  if (rc != CL_SUCCESS) queue = QueueHandle(clCreateCommandQueue(ctx.get(), rt->device.device, 0, &rc));
   check(rc, "clCreateCommandQueue", name);
+  fill_properties(*rt);
   check(clGetDeviceInfo(rt->device.device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof rt->max_alloc, &rt->max_alloc,
                         nullptr),
         "clGetDeviceInfo(CL_DEVICE_MAX_MEM_ALLOC_SIZE)", name);

@@ -17,6 +17,16 @@ struct Runtime {
   cl_command_queue queue = nullptr;
   bool fp64 = false;
   cl_ulong max_alloc = 0;  // CL_DEVICE_MAX_MEM_ALLOC_SIZE
+  // Properties that pick kernels and key the program cache (devices.cpp).
+  std::string vendor;          // CL_DEVICE_VENDOR
+  std::string driver_version;  // CL_DRIVER_VERSION
+  std::string device_version;  // CL_DEVICE_VERSION
+  cl_uint compute_units = 0;
+  cl_ulong local_mem = 0;      // bytes of local memory per work-group
+  cl_ulong global_mem = 0;
+  std::size_t max_work_group = 0;
+  bool nvidia = false;         // vendor is NVIDIA: inline PTX kernels may be built
+  bool profiling = false;      // the queue records event times (the benchmark's timer)
 };
 
 // The runtime, initialising it on the first call (std::call_once). A failed
