@@ -1,0 +1,267 @@
+// GPU kernels on the OpenCL device the library picks (PoCL in CI), each
+// against a long-double CPU reference with the bound
+// |c - ref| <= 4 * (k + 2) * eps * (|alpha| sum_k |a b| + |beta c|).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "diagnostics/error.h"
+#include "lapack_ai/lapack_ai.h"
+#include "opencl/cl_error.h"
+#include "opencl/gpu.h"
+#include "opencl/pool.h"
+#include "opencl/runtime.h"
+
+namespace {
+
+using lai::ocl::runtime;
+
+bool have_device() { return lai_opencl_init() == LAI_SUCCESS; }
+
+#define REQUIRE_DEVICE()                                                      \
+  if (!have_device()) GTEST_SKIP() << "no OpenCL device: " << lai_last_error()
+
+template <class T>
+std::vector<T> random(std::size_t n, unsigned seed) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<double> d(-1, 1);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(d(g));
+  return v;
+}
+
+// Row-major reference on stored operands: element (i, j) of X is X[i*rsx + j*csx].
+template <class T>
+void check_gemm(int m, int n, int k, T alpha, const T* A, std::ptrdiff_t rsa, std::ptrdiff_t csa, const T* B,
+                std::ptrdiff_t rsb, std::ptrdiff_t csb, T beta, const T* C0, const T* C, std::ptrdiff_t rsc,
+                std::ptrdiff_t csc, const std::string& what, double growth = 1.0) {
+  const double eps = std::numeric_limits<T>::epsilon();
+  int bad = 0;
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) {
+      long double ref = 0, mag = 0;
+      for (int q = 0; q < k; ++q) {
+        const long double p = static_cast<long double>(A[i * rsa + q * csa]) * B[q * rsb + j * csb];
+        ref += p;
+        mag += std::fabs(p);
+      }
+      const long double c0 = beta == T(0) ? 0 : C0[i * rsc + j * csc];
+      ref = alpha * ref + beta * c0;
+      // growth: a fast scheme's extra roundings (its additions before and
+      // after the products), 16 for strassen2_4x4x4_r49.
+      const double bound = growth * 4.0 * (k + 2) * eps * (static_cast<double>(std::fabs(alpha) * mag + std::fabs(beta * c0))) + 1e-300;
+      const double got = C[i * rsc + j * csc];
+      if (!(std::fabs(got - static_cast<double>(ref)) <= bound) && bad++ < 5) {
+        ADD_FAILURE() << what << ": C(" << i << "," << j << ") = " << got << ", expected " << static_cast<double>(ref)
+                      << " within " << bound;
+      }
+    }
+}
+
+template <class T, class F>
+void public_api_case(F gemm, lai_layout layout, lai_transpose ta, lai_transpose tb, int m, int n, int k, T alpha,
+                     T beta) {
+  const bool row = layout == LAI_ROW_MAJOR;
+  const int ar = ta == LAI_NO_TRANS ? m : k, ac = ta == LAI_NO_TRANS ? k : m;  // op(A) stored shape (row view)
+  const int br = tb == LAI_NO_TRANS ? k : n, bc = tb == LAI_NO_TRANS ? n : k;
+  const int lda = (row ? ac : ar) + 3, ldb = (row ? bc : br) + 1, ldc = (row ? n : m) + 2;
+  auto A = random<T>(static_cast<std::size_t>(lda) * (row ? ar : ac), 1);
+  auto B = random<T>(static_cast<std::size_t>(ldb) * (row ? br : bc), 2);
+  auto C0 = random<T>(static_cast<std::size_t>(ldc) * (row ? m : n), 3);
+  auto C = C0;
+  ASSERT_EQ(gemm(layout, ta, tb, m, n, k, alpha, A.data(), lda, B.data(), ldb, beta, C.data(), ldc), LAI_SUCCESS)
+      << lai_last_error();
+  EXPECT_STREQ(lai_opencl_fallback_reason(), "");
+  // Strides of op(A)(i, q) in the stored array.
+  auto strides = [&](bool trans, int ld) {
+    // row-major stored X: X(r, c) at r*ld + c; column-major: r + c*ld.
+    std::ptrdiff_t rs = row ? ld : 1, cs = row ? 1 : ld;
+    if (trans) std::swap(rs, cs);
+    return std::pair<std::ptrdiff_t, std::ptrdiff_t>(rs, cs);
+  };
+  const auto [rsa, csa] = strides(ta != LAI_NO_TRANS, lda);
+  const auto [rsb, csb] = strides(tb != LAI_NO_TRANS, ldb);
+  const auto [rsc, csc] = strides(false, ldc);
+  check_gemm<T>(m, n, k, alpha, A.data(), rsa, csa, B.data(), rsb, csb, beta, C0.data(), C.data(), rsc, csc,
+                std::string(row ? "row" : "col") + " ta=" + std::to_string(ta) + " tb=" + std::to_string(tb) +
+                    " m=" + std::to_string(m) + " n=" + std::to_string(n) + " k=" + std::to_string(k));
+}
+
+TEST(OpenclGemm, PublicDgemmAllLayoutsAndTransposes) {
+  REQUIRE_DEVICE();
+  for (lai_layout l : {LAI_ROW_MAJOR, LAI_COL_MAJOR})
+    for (lai_transpose ta : {LAI_NO_TRANS, LAI_TRANS})
+      for (lai_transpose tb : {LAI_NO_TRANS, LAI_TRANS}) {
+        public_api_case<double>(lai_dgemm_opencl, l, ta, tb, 37, 70, 29, 1.5, 0.5);
+      }
+  public_api_case<double>(lai_dgemm_opencl, LAI_ROW_MAJOR, LAI_NO_TRANS, LAI_NO_TRANS, 64, 64, 64, -1.0, 0.0);
+}
+
+TEST(OpenclGemm, PublicSgemm) {
+  REQUIRE_DEVICE();
+  public_api_case<float>(lai_sgemm_opencl, LAI_ROW_MAJOR, LAI_TRANS, LAI_NO_TRANS, 65, 33, 40, 2.0f, -1.0f);
+  public_api_case<float>(lai_sgemm_opencl, LAI_COL_MAJOR, LAI_NO_TRANS, LAI_TRANS, 16, 100, 7, 1.0f, 0.0f);
+}
+
+TEST(OpenclGemm, DeviceFailureFallsBackToCpuWithReason) {
+  REQUIRE_DEVICE();
+  setenv("LAI_OPENCL_GEMM", "no-such-variant", 1);
+  std::vector<double> A(16, 1.0), B(16, 2.0), C(16, 0.0);
+  EXPECT_EQ(lai_dgemm_opencl(LAI_ROW_MAJOR, LAI_NO_TRANS, LAI_NO_TRANS, 4, 4, 4, 1.0, A.data(), 4, B.data(), 4, 0.0,
+                             C.data(), 4),
+            LAI_SUCCESS);
+  EXPECT_NE(std::string(lai_opencl_fallback_reason()).find("no-such-variant"), std::string::npos)
+      << lai_opencl_fallback_reason();
+  for (double c : C) EXPECT_EQ(c, 8.0);
+  setenv("LAI_OPENCL_NO_FALLBACK", "1", 1);
+  EXPECT_EQ(lai_dgemm_opencl(LAI_ROW_MAJOR, LAI_NO_TRANS, LAI_NO_TRANS, 4, 4, 4, 1.0, A.data(), 4, B.data(), 4, 0.0,
+                             C.data(), 4),
+            LAI_ERROR_INVALID_ARGUMENT);
+  unsetenv("LAI_OPENCL_NO_FALLBACK");
+  unsetenv("LAI_OPENCL_GEMM");
+}
+
+TEST(OpenclGemm, DeviceInfo) {
+  REQUIRE_DEVICE();
+  lai_opencl_info info;
+  ASSERT_EQ(lai_opencl_get_info(&info), LAI_SUCCESS);
+  EXPECT_GT(std::string(info.name).size(), 0u);
+  EXPECT_GT(info.compute_units, 0u);
+  EXPECT_GT(info.local_mem_bytes, 0u);
+}
+
+// Device buffers holding host data.
+struct Dev {
+  lai::ocl::PooledBuffer buf;
+  template <class T>
+  Dev(const std::vector<T>& h) : buf(lai::ocl::acquire_buffer(runtime(), h.size() * sizeof(T))) {
+    lai::ocl::check(clEnqueueWriteBuffer(runtime().queue, buf.get(), CL_TRUE, 0, h.size() * sizeof(T), h.data(), 0,
+                                         nullptr, nullptr),
+                    "write", "");
+  }
+  template <class T>
+  std::vector<T> read(std::size_t n) const {
+    std::vector<T> h(n);
+    lai::ocl::check(
+        clEnqueueReadBuffer(runtime().queue, buf.get(), CL_TRUE, 0, n * sizeof(T), h.data(), 0, nullptr, nullptr),
+        "read", "");
+    return h;
+  }
+};
+
+// One strided batch of 2 products through a GEMM leaf configuration.
+template <class T>
+void leaf_case(const std::string& variant, const std::string& options, int M, int N, int K) {
+  const auto& rt = runtime();
+  const lai::ocl::GemmConfig cfg = lai::ocl::gemm_config<T>(rt, variant, options);
+  const int batch = 2;
+  auto A = random<T>(static_cast<std::size_t>(batch) * M * K, 5), B = random<T>(static_cast<std::size_t>(batch) * K * N, 6),
+       C0 = random<T>(static_cast<std::size_t>(batch) * M * N, 7);
+  Dev a(A), b(B), c(C0);
+  lai::ocl::gemm_device<T>(rt, cfg, M, N, K, T(0.75), a.buf.get(), K, static_cast<cl_ulong>(M) * K, b.buf.get(), N,
+                           static_cast<cl_ulong>(K) * N, T(-0.5), c.buf.get(), N, static_cast<cl_ulong>(M) * N, batch,
+                           nullptr);
+  const auto C = c.read<T>(C0.size());
+  for (int q = 0; q < batch; ++q) {
+    check_gemm<T>(M, N, K, T(0.75), A.data() + q * M * K, K, 1, B.data() + q * K * N, N, 1, T(-0.5),
+                  C0.data() + q * M * N, C.data() + q * M * N, N, 1, variant + " " + options + " batch " + std::to_string(q));
+  }
+}
+
+TEST(OpenclGemm, GeneratedLeavesWithSpecDefaults) {
+  REQUIRE_DEVICE();
+  leaf_case<float>("tiled", "", 128, 64, 32);
+  if (runtime().fp64) leaf_case<double>("tiled", "", 64, 128, 48);
+}
+
+TEST(OpenclGemm, TiledSmallTiles) {
+  REQUIRE_DEVICE();
+  leaf_case<float>("tiled", "-DMWG=32 -DNWG=16 -DKWG=8 -DMDIMC=8 -DNDIMC=4 -DPADA=1 -DPADB=0 -DGM=2", 96, 48, 24);
+}
+
+// The NVIDIA tensor-core kernel with its mma emulated through local memory:
+// checks every index of the kernel for each instruction shape.
+TEST(OpenclGemm, TensorCoreKernelEmulated) {
+  REQUIRE_DEVICE();
+  if (!runtime().fp64) GTEST_SKIP() << "no fp64";
+  for (int mmak : {0, 4, 8, 16}) {
+    leaf_case<double>("nvmma",
+                      "-DMWG=32 -DNWG=32 -DKWG=16 -DWGM=2 -DWGN=1 -DPADA=4 -DPADB=8 -DGM=2 -DMMA_VOLATILE=0 -DMMAK=" +
+                          std::to_string(mmak) + " -DLAI_MMA_EMULATE",
+                      64, 96, 48);
+  }
+}
+
+template <class T>
+void batched_case(const std::string& scheme, const std::string& layout) {
+  const auto& rt = runtime();
+  const std::size_t count = 1000, padded = 1024;  // not a multiple of the group or the interleave width
+  auto A = random<T>(padded * 16, 8), B = random<T>(padded * 16, 9);
+  std::vector<T> C0(padded * 16, T(-7));
+  Dev a(A), b(B), c(C0);
+  const std::string program = scheme + "_oclbatchedv_" + (sizeof(T) == 8 ? "f64" : "f32");
+  lai::ocl::batched_v_device<T>(rt, program, layout, layout == "il" ? "-DILW=32" : "", a.buf.get(), b.buf.get(),
+                                c.buf.get(), count, layout == "aos" ? 0 : 300, nullptr);
+  const auto C = c.read<T>(C0.size());
+  for (std::size_t p = 0; p < count; ++p) {
+    auto at = [&](std::size_t x) -> std::size_t {
+      if (layout == "soa") return x * count + p;
+      if (layout == "il") return (p / 32) * 16 * 32 + x * 32 + p % 32;
+      return p * 16 + x;
+    };
+    std::vector<T> a4(16), b4(16), c4(16), z(16, T(0));
+    for (std::size_t x = 0; x < 16; ++x) {
+      a4[x] = A[at(x)];
+      b4[x] = B[at(x)];
+      c4[x] = C[at(x)];
+    }
+    check_gemm<T>(4, 4, 4, T(1), a4.data(), 4, 1, b4.data(), 4, 1, T(0), z.data(), c4.data(), 4, 1,
+                  program + " " + layout + " product " + std::to_string(p), scheme.find("strassen") == 0 ? 16.0 : 1.0);
+    if (::testing::Test::HasFailure()) return;
+  }
+}
+
+TEST(OpenclGemm, BatchedLayouts) {
+  REQUIRE_DEVICE();
+  for (const char* scheme : {"strassen2_4x4x4_r49", "classical_4x4x4_r64"})
+    for (const char* layout : {"aos", "aosv", "soa", "il"}) {
+      batched_case<float>(scheme, layout);
+      if (runtime().fp64) batched_case<double>(scheme, layout);
+    }
+}
+
+template <class T>
+void fast_case(const std::string& scheme, int rank) {
+  const auto& rt = runtime();
+  const lai::ocl::GemmConfig leaf =
+      lai::ocl::gemm_config<T>(rt, "tiled", "-DMWG=16 -DNWG=16 -DKWG=8 -DMDIMC=8 -DNDIMC=8 -DPADA=1 -DPADB=0 -DGM=2");
+  const int m = 64, n = 128, k = 96;  // blocks 16 x 32, 32 x 24
+  const int lda = k + 5, ldb = n + 3, ldc = n + 1;
+  auto A = random<T>(static_cast<std::size_t>(m) * lda, 10), B = random<T>(static_cast<std::size_t>(k) * ldb, 11),
+       C0 = random<T>(static_cast<std::size_t>(m) * ldc, 12);
+  Dev a(A), b(B), c(C0);
+  Dev s(std::vector<T>(static_cast<std::size_t>(rank) * (m / 4) * (k / 4))),
+      t(std::vector<T>(static_cast<std::size_t>(rank) * (k / 4) * (n / 4))),
+      w(std::vector<T>(static_cast<std::size_t>(rank) * (m / 4) * (n / 4)));
+  lai::ocl::fast_device<T>(rt, scheme + (sizeof(T) == 8 ? "_oclfast_f64" : "_oclfast_f32"), rank, leaf, m, n, k,
+                           T(1.25), a.buf.get(), lda, b.buf.get(), ldb, T(0.5), c.buf.get(), ldc, s.buf.get(),
+                           t.buf.get(), w.buf.get(), nullptr);
+  const auto C = c.read<T>(C0.size());
+  check_gemm<T>(m, n, k, T(1.25), A.data(), lda, 1, B.data(), ldb, 1, T(0.5), C0.data(), C.data(), ldc, 1,
+                scheme + " one level", scheme.find("strassen") == 0 ? 16.0 : 1.0);
+}
+
+TEST(OpenclGemm, FastSchemeOneLevel) {
+  REQUIRE_DEVICE();
+  fast_case<float>("classical_4x4x4_r64", 64);
+  if (runtime().fp64) {
+    fast_case<double>("strassen2_4x4x4_r49", 49);
+    fast_case<double>("classical_4x4x4_r64", 64);
+  }
+}
+
+}  // namespace
