@@ -1,0 +1,493 @@
+// lai-bench-gpu: checks and times every generated GPU kernel on the OpenCL
+// device, device-resident (kernel time from OpenCL event timestamps, no PCIe
+// transfers unless a row says "end-to-end"):
+//   - copy bandwidth (clEnqueueCopyBuffer, bytes read + written),
+//   - batched 4x4 f64/f32 in every layout of opencl-batched-v,
+//   - the GEMM leaves: a sweep over the spec's "// lai-tune:" configurations
+//     (that sweep is lai-tune: the best configuration per kernel is written
+//     as tuning-table entries), then the best at every size,
+//   - one level of strassen2_4x4x4_r49 (and classical_4x4x4_r64 as the
+//     same-traffic baseline) on the best leaf.
+// Matrices are deterministic (bench/gpu/README: value(i, j, seed)) so the
+// cuBLAS reference (torch_ref.py) multiplies the same numbers; errors are
+// measured on sampled entries against long-double dot products:
+// max |c - ref| / sum_k |a_ik b_kj|.
+//
+// Usage: lai-bench-gpu --out FILE.json [--sizes 8192,16384] [--batch 16777216]
+//                      [--reps 5] [--tune-size 8192] [--quick]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "diagnostics/error.h"
+#include "opencl/cl_error.h"
+#include "opencl/gpu.h"
+#include "opencl/gpu_sources.h"
+#include "opencl/pool.h"
+#include "opencl/runtime.h"
+
+using namespace lai::ocl;
+
+namespace {
+
+// Deterministic entries in [-1, 1): the same formula in torch_ref.py.
+inline double value(std::uint64_t i, std::uint64_t j, std::uint64_t n, std::uint64_t seed) {
+  const std::uint64_t x = ((i * n + j) * 2654435761ull + seed * 40503ull) % 4294967296ull;
+  return static_cast<double>(x) / 2147483648.0 - 1.0;
+}
+
+struct Json {
+  std::ostringstream s;
+  bool first = true;
+  void key(const std::string& k) {
+    s << (first ? "" : ",\n") << "\"" << k << "\": ";
+    first = false;
+  }
+};
+
+std::string esc(const std::string& v) {
+  std::string o;
+  for (char c : v) {
+    if (c == '"' || c == '\\') o += '\\';
+    if (static_cast<unsigned char>(c) >= 32) o += c;
+  }
+  return o;
+}
+
+double event_ms(cl_event e) {
+  cl_ulong t0 = 0, t1 = 0;
+  check(clWaitForEvents(1, &e), "clWaitForEvents", "");
+  check(clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr), "profiling", "");
+  check(clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr), "profiling", "");
+  clReleaseEvent(e);
+  return static_cast<double>(t1 - t0) * 1e-6;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+template <class T>
+void upload_matrix(const Runtime& rt, cl_mem m, std::size_t rows, std::size_t cols, std::uint64_t seed) {
+  std::vector<T> h(rows * cols);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) h[i * cols + j] = static_cast<T>(value(i, j, cols, seed));
+  check(clEnqueueWriteBuffer(rt.queue, m, CL_TRUE, 0, h.size() * sizeof(T), h.data(), 0, nullptr, nullptr),
+        "write", "");
+}
+
+// Sampled error of C (n x n, row-major) = A * B with A, B from value().
+template <class T>
+double sampled_error(const Runtime& rt, cl_mem C, std::size_t n, int samples) {
+  double worst = 0;
+  for (int s = 0; s < samples; ++s) {
+    const std::size_t i = (static_cast<std::size_t>(s) * 7919u + 13u) % n;
+    const std::size_t j = (static_cast<std::size_t>(s) * 104729u + 7u) % n;
+    T c = 0;
+    check(clEnqueueReadBuffer(rt.queue, C, CL_TRUE, (i * n + j) * sizeof(T), sizeof(T), &c, 0, nullptr, nullptr),
+          "read", "");
+    long double ref = 0, mag = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const long double a = static_cast<T>(value(i, k, n, 1));
+      const long double b = static_cast<T>(value(k, j, n, 2));
+      ref += a * b;
+      mag += std::fabs(a * b);
+    }
+    if (!std::isfinite(static_cast<double>(c))) return INFINITY;
+    worst = std::max(worst, static_cast<double>(std::fabs(static_cast<long double>(c) - ref) / mag));
+  }
+  return worst;
+}
+
+std::vector<std::string> tune_configs(const std::string& program) {
+  std::vector<std::string> out;
+  std::istringstream in(gpu_source(program));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("// lai-tune: ", 0) == 0) out.push_back(line.substr(13));
+  }
+  return out;
+}
+
+struct Args {
+  std::string out = "lai_bench_gpu.json";
+  std::vector<int> sizes{8192, 16384};
+  std::size_t batch = std::size_t{1} << 24;
+  int reps = 5;
+  int tune_size = 8192;
+  int samples = 64;
+  bool quick = false;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error("missing value after " + k);
+      return argv[++i];
+    };
+    if (k == "--out") a.out = next();
+    else if (k == "--sizes") {
+      a.sizes.clear();
+      std::istringstream s(next());
+      std::string t;
+      while (std::getline(s, t, ',')) a.sizes.push_back(std::stoi(t));
+    } else if (k == "--batch") a.batch = std::stoull(next());
+    else if (k == "--reps") a.reps = std::stoi(next());
+    else if (k == "--tune-size") a.tune_size = std::stoi(next());
+    else if (k == "--samples") a.samples = std::stoi(next());
+    else if (k == "--quick") a.quick = true;
+    else throw std::runtime_error("unknown argument " + k);
+  }
+  return a;
+}
+
+std::vector<std::string> table;  // printed at the end
+void row(const std::string& r) {
+  table.push_back(r);
+  std::printf("%s\n", r.c_str());
+  std::fflush(stdout);
+}
+
+std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
+std::string fmt(const char* f, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, f);
+  std::vsnprintf(buf, sizeof buf, f, ap);
+  va_end(ap);
+  return buf;
+}
+
+// ----------------------------------------------------------------- batched 4x4
+template <class T>
+void bench_batched(const Runtime& rt, const Args& a, double copy_gbs, std::ostringstream& js) {
+  const char* dt = sizeof(T) == 8 ? "f64" : "f32";
+  const std::size_t count = a.batch;
+  const std::size_t ilw = 32;
+  const std::size_t padded = (count + ilw - 1) / ilw * ilw;
+  const std::size_t bytes = padded * 16 * sizeof(T);
+  PooledBuffer A = acquire_buffer(rt, bytes), B = acquire_buffer(rt, bytes), C = acquire_buffer(rt, bytes);
+  std::vector<T> ha(padded * 16), hb(padded * 16), hc(padded * 16);
+  for (std::size_t i = 0; i < ha.size(); ++i) {
+    ha[i] = static_cast<T>(value(i, 0, 1, 3));
+    hb[i] = static_cast<T>(value(i, 0, 1, 4));
+  }
+  check(clEnqueueWriteBuffer(rt.queue, A.get(), CL_TRUE, 0, bytes, ha.data(), 0, nullptr, nullptr), "write", "");
+  check(clEnqueueWriteBuffer(rt.queue, B.get(), CL_TRUE, 0, bytes, hb.data(), 0, nullptr, nullptr), "write", "");
+  struct V {
+    std::string layout, options;
+    std::size_t items;
+  };
+  std::vector<V> variants{{"aos", "-DBWG=64 -DPPG=1", 0},  {"aos", "-DBWG=128 -DPPG=1", 0},
+                          {"aos", "-DBWG=256 -DPPG=1", 0}, {"aos", "-DBWG=64 -DPPG=2", 0},
+                          {"aosv", "", 0},                 {"aosv", "", count / 4},
+                          {"soa", "", 0},                  {"soa", "", count / 4},
+                          {"il", "-DILW=32", 0},           {"il", "-DILW=32", count / 4}};
+  if (sizeof(T) == 8) variants.erase(variants.begin() + 3);  // 2*64 f64 products: 52 KB of local memory
+  const double bytes_per = 3.0 * 16 * sizeof(T);
+  const char* schemes[] = {"classical_4x4x4_r64", "strassen2_4x4x4_r49"};
+  bool first_js = true;
+  js << "\"batched4x4_" << dt << "\": {\"count\": " << count << ", \"bytes_per_product\": " << bytes_per
+     << ", \"copy_GBs\": " << copy_gbs << ", \"kernels\": [";
+  for (const char* scheme : schemes) {
+    const std::string program = std::string(scheme) + "_oclbatchedv_" + dt;
+    for (const V& v : variants) {
+      std::vector<double> ms;
+      std::string err;
+      double maxerr = 0;
+      try {
+        for (int r = 0; r < a.reps + 1; ++r) {
+          cl_event e = nullptr;
+          batched_v_device<T>(rt, program, v.layout, v.options, A.get(), B.get(), C.get(), count, v.items, &e);
+          const double t = event_ms(e);
+          if (r > 0) ms.push_back(t);  // the first launch includes first-touch costs
+        }
+        check(clEnqueueReadBuffer(rt.queue, C.get(), CL_TRUE, 0, bytes, hc.data(), 0, nullptr, nullptr), "read", "");
+        // Reference on sampled products in the layout's own indexing.
+        for (std::size_t s = 0; s < 4096; ++s) {
+          const std::size_t p = (s * 2654435761u) % count;
+          auto at = [&](std::size_t x) -> std::size_t {
+            if (v.layout == "soa") return x * count + p;
+            if (v.layout == "il") return (p / ilw) * 16 * ilw + x * ilw + p % ilw;
+            return p * 16 + x;
+          };
+          for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c) {
+              double ref = 0, mag = 0;
+              for (int q = 0; q < 4; ++q) {
+                ref += static_cast<double>(ha[at(r * 4 + q)]) * hb[at(q * 4 + c)];
+                mag += std::fabs(static_cast<double>(ha[at(r * 4 + q)]) * hb[at(q * 4 + c)]);
+              }
+              const double got = hc[at(r * 4 + c)];
+              maxerr = std::max(maxerr, std::isfinite(got) ? std::fabs(got - ref) / mag : INFINITY);
+            }
+        }
+        std::fill(hc.begin(), hc.end(), T(0));
+        check(clEnqueueWriteBuffer(rt.queue, C.get(), CL_TRUE, 0, bytes, hc.data(), 0, nullptr, nullptr), "w", "");
+      } catch (const lai::Error& e) {
+        err = e.message();
+      }
+      const double t = median(ms);
+      const double gps = err.empty() ? count / (t * 1e-3) / 1e9 : 0;
+      const double bw = gps * bytes_per;
+      const double bound = sizeof(T) == 8 ? 1e-14 : 1e-5;
+      const bool ok = err.empty() && maxerr < bound;
+      const std::string name = std::string(scheme) + " " + v.layout + (v.options.empty() ? "" : " " + v.options) +
+                               (v.items ? " items=count/4" : "");
+      row(fmt("batched4x4 %s %-58s %8.3f ms %7.2f Gprod/s %7.0f GB/s %5.1f%% of copy  err %.1e %s", dt,
+              name.c_str(), t, gps, bw, 100 * bw / copy_gbs, maxerr, ok ? "OK" : ("FAIL " + err.substr(0, 200)).c_str()));
+      js << (first_js ? "" : ",") << "\n  {\"scheme\": \"" << scheme << "\", \"layout\": \"" << v.layout
+         << "\", \"options\": \"" << v.options << "\", \"items\": " << (v.items ? v.items : count)
+         << ", \"ms\": " << t << ", \"Gproducts_s\": " << gps << ", \"GBs\": " << bw
+         << ", \"fraction_of_copy\": " << bw / copy_gbs << ", \"max_rel_err\": " << maxerr
+         << ", \"ok\": " << (ok ? "true" : "false") << ", \"error\": \"" << esc(err) << "\"}";
+      first_js = false;
+    }
+  }
+  // End-to-end through host memory: upload A, B, kernel, download C.
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    check(clEnqueueWriteBuffer(rt.queue, A.get(), CL_FALSE, 0, count * 16 * sizeof(T), ha.data(), 0, nullptr, nullptr), "w", "");
+    check(clEnqueueWriteBuffer(rt.queue, B.get(), CL_FALSE, 0, count * 16 * sizeof(T), hb.data(), 0, nullptr, nullptr), "w", "");
+    batched_v_device<T>(rt, std::string("classical_4x4x4_r64_oclbatchedv_") + dt, "aosv", "", A.get(), B.get(),
+                        C.get(), count, 0, nullptr);
+    check(clEnqueueReadBuffer(rt.queue, C.get(), CL_TRUE, 0, count * 16 * sizeof(T), hc.data(), 0, nullptr, nullptr), "r", "");
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    row(fmt("batched4x4 %s end-to-end (host->device->host, aosv, pageable memory) %8.3f ms %7.3f Gprod/s", dt, s * 1e3,
+            count / s / 1e9));
+    js << "], \"end_to_end_ms\": " << s * 1e3 << "}";
+  }
+}
+
+// ----------------------------------------------------------------------- GEMM
+struct GemmResult {
+  std::string kernel, options;
+  int n;
+  double ms, tflops, err;
+  bool ok;
+  std::string error;
+};
+
+template <class T>
+GemmResult time_gemm(const Runtime& rt, const GemmConfig& cfg, int n, cl_mem A, cl_mem B, cl_mem C, int reps,
+                     int samples) {
+  GemmResult r{cfg.program, cfg.options, n, 0, 0, 0, false, ""};
+  try {
+    std::vector<double> ms;
+    for (int i = 0; i < reps + 1; ++i) {
+      cl_event e = nullptr;
+      gemm_device<T>(rt, cfg, n, n, n, T(1), A, n, 0, B, n, 0, T(0), C, n, 0, 1, &e);
+      const double t = event_ms(e);
+      if (i > 0) ms.push_back(t);
+    }
+    r.ms = median(ms);
+    r.tflops = 2.0 * n * n * double(n) / (r.ms * 1e-3) / 1e12;
+    r.err = sampled_error<T>(rt, C, static_cast<std::size_t>(n), samples);
+    r.ok = r.err < (sizeof(T) == 8 ? 1e-13 : 1e-4);
+  } catch (const lai::Error& e) {
+    r.error = e.message();
+    check(clFinish(rt.queue), "clFinish", "");
+  }
+  return r;
+}
+
+std::string gemm_json(const GemmResult& r) {
+  return fmt("{\"kernel\": \"%s\", \"options\": \"%s\", \"n\": %d, \"ms\": %.4f, \"TFLOPs\": %.3f, \"max_rel_err\": %.3e, "
+             "\"ok\": %s, \"error\": \"%s\"}",
+             r.kernel.c_str(), r.options.c_str(), r.n, r.ms, r.tflops, r.err, r.ok ? "true" : "false",
+             esc(r.error.substr(0, 2000)).c_str());
+}
+
+template <class T>
+void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::vector<std::string>& tuning) {
+  const char* dt = sizeof(T) == 8 ? "f64" : "f32";
+  const int nmax = *std::max_element(a.sizes.begin(), a.sizes.end());
+  const std::size_t nb = static_cast<std::size_t>(nmax) * nmax * sizeof(T);
+  PooledBuffer A = acquire_buffer(rt, nb), B = acquire_buffer(rt, nb), C = acquire_buffer(rt, nb);
+  std::vector<std::string> variants{"tiled"};
+  if (sizeof(T) == 8 && (rt.nvidia || std::getenv("LAI_MMA_EMULATE_OK") != nullptr)) variants.insert(variants.begin(), "nvmma");
+  js << ",\n\"gemm_" << dt << "\": {\"sweep\": [";
+  bool first = true;
+  std::vector<std::pair<std::string, GemmConfig>> best;
+  // lai-tune: every configuration of the spec at the tuning size.
+  const int tn = std::min(a.tune_size, nmax);
+  upload_matrix<T>(rt, A.get(), tn, tn, 1);
+  upload_matrix<T>(rt, B.get(), tn, tn, 2);
+  for (const std::string& v : variants) {
+    const std::string program = std::string("lai_gemm_") + v + "_" + dt;
+    GemmResult top{};
+    GemmConfig top_cfg;
+    for (const std::string& opts : tune_configs(program)) {
+      std::string options = opts;
+      if (const char* extra = std::getenv("LAI_BENCH_EXTRA_OPTIONS"); extra != nullptr) options += std::string(" ") + extra;
+      GemmConfig cfg;
+      try {
+        cfg = gemm_config<T>(rt, v, options);
+      } catch (const lai::Error& e) {
+        row(fmt("tune %s %s: %s", program.c_str(), options.c_str(), e.message().c_str()));
+        continue;
+      }
+      const GemmResult r = time_gemm<T>(rt, cfg, tn, A.get(), B.get(), C.get(), std::max(1, a.reps / 2), 16);
+      row(fmt("tune gemm %s n=%d %-80s %9.3f ms %7.2f TFLOP/s err %.1e %s", dt, tn, (program + " " + options).c_str(), r.ms,
+              r.tflops, r.err, r.ok ? "OK" : ("FAIL " + r.error.substr(0, 600)).c_str()));
+      js << (first ? "" : ",") << "\n  " << gemm_json(r);
+      first = false;
+      if (r.ok && r.tflops > top.tflops) {
+        top = r;
+        top_cfg = cfg;
+      }
+    }
+    if (top.tflops > 0) {
+      best.emplace_back(v, top_cfg);
+      tuning.push_back(fmt("{\"%s\", \"%s\", \"%s\", \"%s\"},  // %.2f TFLOP/s at n=%d", esc(rt.vendor).c_str(),
+                           esc(rt.device.name).c_str(), program.c_str(), top_cfg.options.c_str(), top.tflops, tn));
+    }
+  }
+  js << "], \"best\": [";
+  first = true;
+  for (int n : a.sizes) {
+    upload_matrix<T>(rt, A.get(), n, n, 1);
+    upload_matrix<T>(rt, B.get(), n, n, 2);
+    for (auto& [v, cfg] : best) {
+      const GemmResult r = time_gemm<T>(rt, cfg, n, A.get(), B.get(), C.get(), a.reps, a.samples);
+      row(fmt("gemm %s n=%-6d %-16s %9.3f ms %7.2f TFLOP/s err %.1e %s", dt, n, v.c_str(), r.ms, r.tflops, r.err,
+              r.ok ? "OK" : ("FAIL " + r.error.substr(0, 300)).c_str()));
+      js << (first ? "" : ",") << "\n  " << gemm_json(r);
+      first = false;
+    }
+  }
+  js << "]";
+  // One level of a scheme on the best leaf (the first variant is the fastest kind on this device).
+  js << ", \"fast\": [";
+  first = true;
+  if (!best.empty()) {
+    GemmConfig leaf = best.front().second;
+    for (const auto& [v, cfg] : best) (void)v, (void)cfg;
+    for (int n : a.sizes) {
+      if (n % (4 * std::max({leaf.mwg, leaf.nwg, leaf.kwg})) != 0) continue;
+      upload_matrix<T>(rt, A.get(), n, n, 1);
+      upload_matrix<T>(rt, B.get(), n, n, 2);
+      for (const char* scheme : {"strassen2_4x4x4_r49", "classical_4x4x4_r64"}) {
+        const int rank = std::strstr(scheme, "r49") ? 49 : 64;
+        const std::size_t blk = static_cast<std::size_t>(n / 4) * (n / 4) * sizeof(T) * rank;
+        std::string err;
+        double t = 0, tl[4] = {0, 0, 0, 0}, e = 0;
+        try {
+          PooledBuffer S = acquire_buffer(rt, blk), Tt = acquire_buffer(rt, blk), W = acquire_buffer(rt, blk);
+          std::vector<double> tot;
+          std::vector<double> parts[4];
+          for (int i = 0; i < a.reps + 1; ++i) {
+            cl_event ev[4];
+            fast_device<T>(rt, std::string(scheme) + "_oclfast_" + dt, rank, leaf, n, n, n, T(1), A.get(), n,
+                           B.get(), n, T(0), C.get(), n, S.get(), Tt.get(), W.get(), ev);
+            cl_ulong t0 = 0, t1 = 0;
+            check(clWaitForEvents(4, ev), "wait", "");
+            clGetEventProfilingInfo(ev[0], CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr);
+            clGetEventProfilingInfo(ev[3], CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr);
+            double p[4];
+            for (int q = 0; q < 4; ++q) p[q] = event_ms(ev[q]);
+            if (i > 0) {
+              tot.push_back(static_cast<double>(t1 - t0) * 1e-6);
+              for (int q = 0; q < 4; ++q) parts[q].push_back(p[q]);
+            }
+          }
+          t = median(tot);
+          for (int q = 0; q < 4; ++q) tl[q] = median(parts[q]);
+          e = sampled_error<T>(rt, C.get(), static_cast<std::size_t>(n), a.samples);
+        } catch (const lai::Error& ex) {
+          err = ex.message();
+          clFinish(rt.queue);
+        }
+        const double eff = t > 0 ? 2.0 * n * n * double(n) / (t * 1e-3) / 1e12 : 0;
+        const std::size_t bn = static_cast<std::size_t>(n / 4);
+        const double prod_tf = tl[2] > 0 ? 2.0 * rank * bn * bn * bn / (tl[2] * 1e-3) / 1e12 : 0;
+        const double lin_gb = tl[0] > 0 ? (16.0 + rank) * bn * bn * sizeof(T) / (tl[0] * 1e-3) / 1e9 : 0;
+        const double out_gb = tl[3] > 0 ? (16.0 + rank) * bn * bn * sizeof(T) / (tl[3] * 1e-3) / 1e9 : 0;
+        const bool ok = err.empty() && e < (sizeof(T) == 8 ? 1e-12 : 1e-3);
+        row(fmt("fast %s n=%-6d %-20s %9.3f ms effective %7.2f TFLOP/s (lin_a %.2f ms %.0f GB/s, lin_b %.2f ms, "
+                "%d products %.2f ms %.2f TFLOP/s, lin_c %.2f ms %.0f GB/s) err %.1e %s",
+                dt, n, scheme, t, eff, tl[0], lin_gb, tl[1], rank, tl[2], prod_tf, tl[3], out_gb, e,
+                ok ? "OK" : ("FAIL " + err.substr(0, 300)).c_str()));
+        js << (first ? "" : ",") << "\n  "
+           << fmt("{\"scheme\": \"%s\", \"n\": %d, \"leaf\": \"%s %s\", \"ms\": %.4f, \"effective_TFLOPs\": %.3f, "
+                  "\"lin_a_ms\": %.4f, \"lin_b_ms\": %.4f, \"products_ms\": %.4f, \"products_TFLOPs\": %.3f, "
+                  "\"lin_c_ms\": %.4f, \"max_rel_err\": %.3e, \"ok\": %s, \"error\": \"%s\"}",
+                  scheme, n, leaf.program.c_str(), leaf.options.c_str(), t, eff, tl[0], tl[1], tl[2], prod_tf, tl[3],
+                  e, ok ? "true" : "false", esc(err.substr(0, 1000)).c_str());
+        first = false;
+      }
+    }
+  }
+  js << "]}";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Args a = parse(argc, argv);
+    const Runtime& rt = runtime();
+    if (!rt.profiling) throw std::runtime_error("the OpenCL queue has no profiling; cannot time kernels");
+    std::printf("device: %s | vendor %s | driver %s | %s | %u compute units | local %llu B | global %llu MB | fp64 %d\n",
+                rt.device.name.c_str(), rt.vendor.c_str(), rt.driver_version.c_str(), rt.device_version.c_str(),
+                rt.compute_units, static_cast<unsigned long long>(rt.local_mem),
+                static_cast<unsigned long long>(rt.global_mem >> 20), rt.fp64 ? 1 : 0);
+    std::ostringstream js;
+    js << "{\n\"device\": \"" << esc(rt.device.name) << "\", \"vendor\": \"" << esc(rt.vendor)
+       << "\", \"driver\": \"" << esc(rt.driver_version) << "\", \"platform\": \"" << esc(rt.device.platform_name)
+       << "\", \"compute_units\": " << rt.compute_units << ", \"timing\": \"device-resident, OpenCL event "
+       << "timestamps, median of " << a.reps << " after one warm-up\",\n";
+    // Copy bandwidth: the ceiling of the batched kernels.
+    const std::size_t cb = a.batch * 16 * 8;
+    double copy_gbs = 0;
+    {
+      PooledBuffer x = acquire_buffer(rt, cb), y = acquire_buffer(rt, cb);
+      const double zero = 0.5;
+      check(clEnqueueFillBuffer(rt.queue, x.get(), &zero, sizeof zero, 0, cb, 0, nullptr, nullptr), "fill", "");
+      std::vector<double> ms;
+      for (int r = 0; r < a.reps + 1; ++r) {
+        cl_event e = nullptr;
+        check(clEnqueueCopyBuffer(rt.queue, x.get(), y.get(), 0, 0, cb, 0, nullptr, &e), "copy", "");
+        const double t = event_ms(e);
+        if (r > 0) ms.push_back(t);
+      }
+      copy_gbs = 2.0 * cb / (median(ms) * 1e-3) / 1e9;
+      row(fmt("copy %zu MB: %.3f ms, %.0f GB/s (read + write); batched 4x4 f64 limit %.2f Gprod/s", cb >> 20,
+              median(ms), copy_gbs, copy_gbs / 384.0));
+    }
+    js << "\"copy_GBs\": " << copy_gbs << ",\n";
+    bench_batched<double>(rt, a, copy_gbs, js);
+    js << ",\n";
+    bench_batched<float>(rt, a, copy_gbs, js);
+    trim_pool();
+    std::vector<std::string> tuning;
+    bench_gemm<double>(rt, a, js, tuning);
+    trim_pool();
+    bench_gemm<float>(rt, a, js, tuning);
+    trim_pool();
+    js << ",\n\"tuning_table\": [";
+    for (std::size_t i = 0; i < tuning.size(); ++i) js << (i ? ", " : "") << "\"" << esc(tuning[i]) << "\"";
+    js << "]\n}\n";
+    std::ofstream(a.out) << js.str();
+    std::printf("\ntuning table entries (runtime/src/opencl/tuning_table.inc):\n");
+    for (const auto& t : tuning) std::printf("%s\n", t.c_str());
+    return 0;
+  } catch (const lai::Error& e) {
+    std::fprintf(stderr, "lai-bench-gpu: %s\n", e.message().c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lai-bench-gpu: %s\n", e.what());
+    return 1;
+  }
+}
