@@ -4,6 +4,18 @@
 // (48 without), plus the alpha/beta update of C.
 #include "classical_4x4x4_r64_cpp4x4_f32.h"
 
+// The _rowmajor kernels are the hot path of single row-major calls and of
+// batches. With a unit column stride known at compile time GCC's SLP
+// vectorizer turns each row of C into vector operations (a row of 4 doubles
+// is one AVX register), and AVX2/AVX-512 add FMA: the clones are chosen once,
+// when the library is loaded. Plain C++ otherwise (no intrinsics), so the
+// same text compiles anywhere and lai-verify reads it like the others.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(LAI_NO_TARGET_CLONES)
+#define LAI_ROWMAJOR_ISA __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LAI_ROWMAJOR_ISA
+#endif
+
 extern "C" void lai_classical_4x4x4_r64_cpp4x4_f32(float alpha, const float* A, ptrdiff_t rsa, ptrdiff_t csa, const float* B,
     ptrdiff_t rsb, ptrdiff_t csb, float beta, float* C, ptrdiff_t rsc, ptrdiff_t csc) {
   const float a0 = A[0];
@@ -235,4 +247,256 @@ extern "C" void lai_classical_4x4x4_r64_cpp4x4_f32_beta0(float alpha, const floa
   C[3 * rsc + csc] = alpha * (p49 + p53 + p57 + p61);
   C[3 * rsc + 2 * csc] = alpha * (p50 + p54 + p58 + p62);
   C[3 * rsc + 3 * csc] = alpha * (p51 + p55 + p59 + p63);
+}
+
+// C is read into locals before the first store: the compiler cannot prove
+// that C[ldc] and C[1] differ, and interleaved loads and stores of C keep it
+// from vectorizing the rows (measured: 137 of 178 instructions scalar).
+extern "C" LAI_ROWMAJOR_ISA void lai_classical_4x4x4_r64_cpp4x4_f32_rowmajor(float alpha, const float* A, ptrdiff_t lda,
+    const float* B, ptrdiff_t ldb, float beta, float* C, ptrdiff_t ldc) {
+  const float a0 = A[0];
+  const float a1 = A[1];
+  const float a2 = A[2];
+  const float a3 = A[3];
+  const float a4 = A[lda];
+  const float a5 = A[lda + 1];
+  const float a6 = A[lda + 2];
+  const float a7 = A[lda + 3];
+  const float a8 = A[2 * lda];
+  const float a9 = A[2 * lda + 1];
+  const float a10 = A[2 * lda + 2];
+  const float a11 = A[2 * lda + 3];
+  const float a12 = A[3 * lda];
+  const float a13 = A[3 * lda + 1];
+  const float a14 = A[3 * lda + 2];
+  const float a15 = A[3 * lda + 3];
+  const float b0 = B[0];
+  const float b1 = B[1];
+  const float b2 = B[2];
+  const float b3 = B[3];
+  const float b4 = B[ldb];
+  const float b5 = B[ldb + 1];
+  const float b6 = B[ldb + 2];
+  const float b7 = B[ldb + 3];
+  const float b8 = B[2 * ldb];
+  const float b9 = B[2 * ldb + 1];
+  const float b10 = B[2 * ldb + 2];
+  const float b11 = B[2 * ldb + 3];
+  const float b12 = B[3 * ldb];
+  const float b13 = B[3 * ldb + 1];
+  const float b14 = B[3 * ldb + 2];
+  const float b15 = B[3 * ldb + 3];
+  const float p0 = a0 * b0;
+  const float p1 = a0 * b1;
+  const float p2 = a0 * b2;
+  const float p3 = a0 * b3;
+  const float p4 = a1 * b4;
+  const float p5 = a1 * b5;
+  const float p6 = a1 * b6;
+  const float p7 = a1 * b7;
+  const float p8 = a2 * b8;
+  const float p9 = a2 * b9;
+  const float p10 = a2 * b10;
+  const float p11 = a2 * b11;
+  const float p12 = a3 * b12;
+  const float p13 = a3 * b13;
+  const float p14 = a3 * b14;
+  const float p15 = a3 * b15;
+  const float p16 = a4 * b0;
+  const float p17 = a4 * b1;
+  const float p18 = a4 * b2;
+  const float p19 = a4 * b3;
+  const float p20 = a5 * b4;
+  const float p21 = a5 * b5;
+  const float p22 = a5 * b6;
+  const float p23 = a5 * b7;
+  const float p24 = a6 * b8;
+  const float p25 = a6 * b9;
+  const float p26 = a6 * b10;
+  const float p27 = a6 * b11;
+  const float p28 = a7 * b12;
+  const float p29 = a7 * b13;
+  const float p30 = a7 * b14;
+  const float p31 = a7 * b15;
+  const float p32 = a8 * b0;
+  const float p33 = a8 * b1;
+  const float p34 = a8 * b2;
+  const float p35 = a8 * b3;
+  const float p36 = a9 * b4;
+  const float p37 = a9 * b5;
+  const float p38 = a9 * b6;
+  const float p39 = a9 * b7;
+  const float p40 = a10 * b8;
+  const float p41 = a10 * b9;
+  const float p42 = a10 * b10;
+  const float p43 = a10 * b11;
+  const float p44 = a11 * b12;
+  const float p45 = a11 * b13;
+  const float p46 = a11 * b14;
+  const float p47 = a11 * b15;
+  const float p48 = a12 * b0;
+  const float p49 = a12 * b1;
+  const float p50 = a12 * b2;
+  const float p51 = a12 * b3;
+  const float p52 = a13 * b4;
+  const float p53 = a13 * b5;
+  const float p54 = a13 * b6;
+  const float p55 = a13 * b7;
+  const float p56 = a14 * b8;
+  const float p57 = a14 * b9;
+  const float p58 = a14 * b10;
+  const float p59 = a14 * b11;
+  const float p60 = a15 * b12;
+  const float p61 = a15 * b13;
+  const float p62 = a15 * b14;
+  const float p63 = a15 * b15;
+  const float c0 = C[0];
+  const float c1 = C[1];
+  const float c2 = C[2];
+  const float c3 = C[3];
+  const float c4 = C[ldc];
+  const float c5 = C[ldc + 1];
+  const float c6 = C[ldc + 2];
+  const float c7 = C[ldc + 3];
+  const float c8 = C[2 * ldc];
+  const float c9 = C[2 * ldc + 1];
+  const float c10 = C[2 * ldc + 2];
+  const float c11 = C[2 * ldc + 3];
+  const float c12 = C[3 * ldc];
+  const float c13 = C[3 * ldc + 1];
+  const float c14 = C[3 * ldc + 2];
+  const float c15 = C[3 * ldc + 3];
+  C[0] = alpha * (p0 + p4 + p8 + p12) + beta * c0;
+  C[1] = alpha * (p1 + p5 + p9 + p13) + beta * c1;
+  C[2] = alpha * (p2 + p6 + p10 + p14) + beta * c2;
+  C[3] = alpha * (p3 + p7 + p11 + p15) + beta * c3;
+  C[ldc] = alpha * (p16 + p20 + p24 + p28) + beta * c4;
+  C[ldc + 1] = alpha * (p17 + p21 + p25 + p29) + beta * c5;
+  C[ldc + 2] = alpha * (p18 + p22 + p26 + p30) + beta * c6;
+  C[ldc + 3] = alpha * (p19 + p23 + p27 + p31) + beta * c7;
+  C[2 * ldc] = alpha * (p32 + p36 + p40 + p44) + beta * c8;
+  C[2 * ldc + 1] = alpha * (p33 + p37 + p41 + p45) + beta * c9;
+  C[2 * ldc + 2] = alpha * (p34 + p38 + p42 + p46) + beta * c10;
+  C[2 * ldc + 3] = alpha * (p35 + p39 + p43 + p47) + beta * c11;
+  C[3 * ldc] = alpha * (p48 + p52 + p56 + p60) + beta * c12;
+  C[3 * ldc + 1] = alpha * (p49 + p53 + p57 + p61) + beta * c13;
+  C[3 * ldc + 2] = alpha * (p50 + p54 + p58 + p62) + beta * c14;
+  C[3 * ldc + 3] = alpha * (p51 + p55 + p59 + p63) + beta * c15;
+}
+
+extern "C" LAI_ROWMAJOR_ISA void lai_classical_4x4x4_r64_cpp4x4_f32_rowmajor_beta0(float alpha, const float* A, ptrdiff_t lda,
+    const float* B, ptrdiff_t ldb, float beta, float* C, ptrdiff_t ldc) {
+  (void)beta;  // C is written without being read: BLAS semantics for beta = 0
+  const float a0 = A[0];
+  const float a1 = A[1];
+  const float a2 = A[2];
+  const float a3 = A[3];
+  const float a4 = A[lda];
+  const float a5 = A[lda + 1];
+  const float a6 = A[lda + 2];
+  const float a7 = A[lda + 3];
+  const float a8 = A[2 * lda];
+  const float a9 = A[2 * lda + 1];
+  const float a10 = A[2 * lda + 2];
+  const float a11 = A[2 * lda + 3];
+  const float a12 = A[3 * lda];
+  const float a13 = A[3 * lda + 1];
+  const float a14 = A[3 * lda + 2];
+  const float a15 = A[3 * lda + 3];
+  const float b0 = B[0];
+  const float b1 = B[1];
+  const float b2 = B[2];
+  const float b3 = B[3];
+  const float b4 = B[ldb];
+  const float b5 = B[ldb + 1];
+  const float b6 = B[ldb + 2];
+  const float b7 = B[ldb + 3];
+  const float b8 = B[2 * ldb];
+  const float b9 = B[2 * ldb + 1];
+  const float b10 = B[2 * ldb + 2];
+  const float b11 = B[2 * ldb + 3];
+  const float b12 = B[3 * ldb];
+  const float b13 = B[3 * ldb + 1];
+  const float b14 = B[3 * ldb + 2];
+  const float b15 = B[3 * ldb + 3];
+  const float p0 = a0 * b0;
+  const float p1 = a0 * b1;
+  const float p2 = a0 * b2;
+  const float p3 = a0 * b3;
+  const float p4 = a1 * b4;
+  const float p5 = a1 * b5;
+  const float p6 = a1 * b6;
+  const float p7 = a1 * b7;
+  const float p8 = a2 * b8;
+  const float p9 = a2 * b9;
+  const float p10 = a2 * b10;
+  const float p11 = a2 * b11;
+  const float p12 = a3 * b12;
+  const float p13 = a3 * b13;
+  const float p14 = a3 * b14;
+  const float p15 = a3 * b15;
+  const float p16 = a4 * b0;
+  const float p17 = a4 * b1;
+  const float p18 = a4 * b2;
+  const float p19 = a4 * b3;
+  const float p20 = a5 * b4;
+  const float p21 = a5 * b5;
+  const float p22 = a5 * b6;
+  const float p23 = a5 * b7;
+  const float p24 = a6 * b8;
+  const float p25 = a6 * b9;
+  const float p26 = a6 * b10;
+  const float p27 = a6 * b11;
+  const float p28 = a7 * b12;
+  const float p29 = a7 * b13;
+  const float p30 = a7 * b14;
+  const float p31 = a7 * b15;
+  const float p32 = a8 * b0;
+  const float p33 = a8 * b1;
+  const float p34 = a8 * b2;
+  const float p35 = a8 * b3;
+  const float p36 = a9 * b4;
+  const float p37 = a9 * b5;
+  const float p38 = a9 * b6;
+  const float p39 = a9 * b7;
+  const float p40 = a10 * b8;
+  const float p41 = a10 * b9;
+  const float p42 = a10 * b10;
+  const float p43 = a10 * b11;
+  const float p44 = a11 * b12;
+  const float p45 = a11 * b13;
+  const float p46 = a11 * b14;
+  const float p47 = a11 * b15;
+  const float p48 = a12 * b0;
+  const float p49 = a12 * b1;
+  const float p50 = a12 * b2;
+  const float p51 = a12 * b3;
+  const float p52 = a13 * b4;
+  const float p53 = a13 * b5;
+  const float p54 = a13 * b6;
+  const float p55 = a13 * b7;
+  const float p56 = a14 * b8;
+  const float p57 = a14 * b9;
+  const float p58 = a14 * b10;
+  const float p59 = a14 * b11;
+  const float p60 = a15 * b12;
+  const float p61 = a15 * b13;
+  const float p62 = a15 * b14;
+  const float p63 = a15 * b15;
+  C[0] = alpha * (p0 + p4 + p8 + p12);
+  C[1] = alpha * (p1 + p5 + p9 + p13);
+  C[2] = alpha * (p2 + p6 + p10 + p14);
+  C[3] = alpha * (p3 + p7 + p11 + p15);
+  C[ldc] = alpha * (p16 + p20 + p24 + p28);
+  C[ldc + 1] = alpha * (p17 + p21 + p25 + p29);
+  C[ldc + 2] = alpha * (p18 + p22 + p26 + p30);
+  C[ldc + 3] = alpha * (p19 + p23 + p27 + p31);
+  C[2 * ldc] = alpha * (p32 + p36 + p40 + p44);
+  C[2 * ldc + 1] = alpha * (p33 + p37 + p41 + p45);
+  C[2 * ldc + 2] = alpha * (p34 + p38 + p42 + p46);
+  C[2 * ldc + 3] = alpha * (p35 + p39 + p43 + p47);
+  C[3 * ldc] = alpha * (p48 + p52 + p56 + p60);
+  C[3 * ldc + 1] = alpha * (p49 + p53 + p57 + p61);
+  C[3 * ldc + 2] = alpha * (p50 + p54 + p58 + p62);
+  C[3 * ldc + 3] = alpha * (p51 + p55 + p59 + p63);
 }

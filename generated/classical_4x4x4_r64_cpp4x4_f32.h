@@ -19,6 +19,13 @@ void lai_classical_4x4x4_r64_cpp4x4_f32(float alpha, const float* A, ptrdiff_t r
 void lai_classical_4x4x4_r64_cpp4x4_f32_beta0(float alpha, const float* A, ptrdiff_t rsa, ptrdiff_t csa, const float* B,
     ptrdiff_t rsb, ptrdiff_t csb, float beta, float* C, ptrdiff_t rsc, ptrdiff_t csc);
 
+// The same two with unit column strides: X(i,j) at X[i*ldx + j] (row-major,
+// no transpose), vectorized along the rows.
+void lai_classical_4x4x4_r64_cpp4x4_f32_rowmajor(float alpha, const float* A, ptrdiff_t lda, const float* B, ptrdiff_t ldb,
+    float beta, float* C, ptrdiff_t ldc);
+void lai_classical_4x4x4_r64_cpp4x4_f32_rowmajor_beta0(float alpha, const float* A, ptrdiff_t lda, const float* B, ptrdiff_t ldb,
+    float beta, float* C, ptrdiff_t ldc);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif

@@ -19,6 +19,13 @@ void lai_strassen2_4x4x4_r49_cpp4x4_f64(double alpha, const double* A, ptrdiff_t
 void lai_strassen2_4x4x4_r49_cpp4x4_f64_beta0(double alpha, const double* A, ptrdiff_t rsa, ptrdiff_t csa, const double* B,
     ptrdiff_t rsb, ptrdiff_t csb, double beta, double* C, ptrdiff_t rsc, ptrdiff_t csc);
 
+// The same two with unit column strides: X(i,j) at X[i*ldx + j] (row-major,
+// no transpose), vectorized along the rows.
+void lai_strassen2_4x4x4_r49_cpp4x4_f64_rowmajor(double alpha, const double* A, ptrdiff_t lda, const double* B, ptrdiff_t ldb,
+    double beta, double* C, ptrdiff_t ldc);
+void lai_strassen2_4x4x4_r49_cpp4x4_f64_rowmajor_beta0(double alpha, const double* A, ptrdiff_t lda, const double* B, ptrdiff_t ldb,
+    double beta, double* C, ptrdiff_t ldc);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif

@@ -4,7 +4,8 @@
 // multiplications = rank, additions = the optimizer's "after" count; the
 // alpha/beta update of C is counted apart (2 multiplications and 1 addition
 // per element of C; 1 multiplication for _beta0; none for OpenCL, which
-// computes C = A*B).
+// computes C = A*B). The _rowmajor cpp-4x4 kernels count like the strided
+// ones they specialize.
 #include <gtest/gtest.h>
 
 #include "factors.hpp"
@@ -40,6 +41,10 @@ void check_scheme(const std::string& scheme_ref, const std::string& name, bool i
       const auto file = emit(scheme_ref, target, dtype, dir, name);
       const FileReport r = verify_file(file.string(), build_options());
       ASSERT_TRUE(r.ok()) << format_report(r);
+      if (target == "cpp-4x4") {
+        // lai_<stem>, _beta0, _rowmajor, _rowmajor_beta0: all four found by name.
+        EXPECT_EQ(r.kernels.size(), 4u) << format_report(r);
+      }
       for (const KernelReport& k : r.kernels) {
         SCOPED_TRACE(k.name);
         EXPECT_TRUE(k.proven) << k.message;
@@ -52,10 +57,10 @@ void check_scheme(const std::string& scheme_ref, const std::string& name, bool i
         if (integer_coefficients) {
           EXPECT_EQ(k.counts.scalings, 0);
         }
-        if (k.kind == "cpp4x4") {
+        if (k.kind == "cpp4x4" || k.kind == "cpp4x4-rowmajor") {
           EXPECT_EQ(k.counts.update_multiplications, 2 * want.mn);
           EXPECT_EQ(k.counts.update_additions, want.mn);
-        } else if (k.kind == "cpp4x4-beta0") {
+        } else if (k.kind == "cpp4x4-beta0" || k.kind == "cpp4x4-rowmajor-beta0") {
           EXPECT_EQ(k.counts.update_multiplications, want.mn);
           EXPECT_EQ(k.counts.update_additions, 0);
         } else {

@@ -5,6 +5,7 @@
 #include <clang/AST/Decl.h>
 #include <clang/AST/Expr.h>
 #include <clang/Frontend/ASTUnit.h>
+#include <clang/Lex/Preprocessor.h>
 
 #include <chrono>
 #include <functional>
@@ -12,6 +13,8 @@
 #include <sstream>
 
 #include "interp.hpp"
+#include "lai_gen/readers.hpp"
+#include "lai_gen/scheme.hpp"
 #include "parse.hpp"
 
 namespace lai::verify {
@@ -165,6 +168,114 @@ void install_models(Interpreter& in) {
   in.set_external("cblas_sgemm", model_gemm);
 }
 
+// The OpenCL work-item functions and builtins the GPU kernels use. Either
+// symbolic (one work-item with symbolic global ids; get_global_size(0) a
+// symbol, only meaningful under the grid-stride rule) or concrete (the
+// work-items of work-groups run in lock-step by Interpreter::call_group).
+struct NDRange {
+  bool concrete = false;
+  std::array<std::optional<Poly>, 3> global_id;  // symbolic mode
+  std::optional<Poly> global_size0;              // symbolic mode
+  std::array<std::int64_t, 3> local_size{1, 1, 1}, num_groups{1, 1, 1};  // concrete mode
+};
+
+void install_ocl_models(Interpreter& in, const NDRange& nd) {
+  install_models(in);
+  const auto dim = [](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+    const std::string at = i.where(ce->getExprLoc());
+    if (args.size() != 1) i.cannot_at("work-item function without one argument", at);
+    const std::int64_t d = concrete_int(i, args[0], "work-item dimension", at);
+    if (d < 0 || d > 2) i.cannot_at("work-item dimension " + std::to_string(d), at);
+    return static_cast<std::size_t>(d);
+  };
+  const auto item = [](Interpreter& i, const CallExpr* ce) {
+    const WorkItem* w = i.current_item();
+    if (w == nullptr) i.cannot(std::string(ce->getDirectCallee()->getNameAsString()) + " outside work-group execution", ce->getExprLoc());
+    return w;
+  };
+  const auto name = [](const CallExpr* ce) { return ce->getDirectCallee()->getNameAsString(); };
+  in.set_external("get_global_id", [=](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+    const std::size_t d = dim(i, ce, args);
+    if (nd.concrete) {
+      const WorkItem* w = item(i, ce);
+      return Value::number(num(w->group[d] * nd.local_size[d] + w->local[d]));
+    }
+    if (!nd.global_id[d]) i.cannot(name(ce) + "(" + std::to_string(d) + ") in a kernel checked with a 1-dimensional range", ce->getExprLoc());
+    return Value::number(*nd.global_id[d]);
+  });
+  in.set_external("get_global_size", [=](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+    const std::size_t d = dim(i, ce, args);
+    if (nd.concrete) return Value::number(num(nd.num_groups[d] * nd.local_size[d]));
+    if (d != 0 || !nd.global_size0) i.cannot(name(ce) + " outside a grid-stride loop", ce->getExprLoc());
+    return Value::number(*nd.global_size0);
+  });
+  for (const char* f : {"get_local_id", "get_group_id", "get_local_size", "get_num_groups"}) {
+    const std::string fn = f;
+    in.set_external(fn, [=](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+      const std::size_t d = dim(i, ce, args);
+      if (!nd.concrete) i.cannot(fn + " in a kernel checked for one symbolic work-item", ce->getExprLoc());
+      if (fn == "get_local_size") return Value::number(num(nd.local_size[d]));
+      if (fn == "get_num_groups") return Value::number(num(nd.num_groups[d]));
+      const WorkItem* w = item(i, ce);
+      return Value::number(num(fn == "get_local_id" ? w->local[d] : w->group[d]));
+    });
+  }
+  in.set_external("barrier", [](Interpreter& i, const CallExpr* ce, std::vector<Value>&) -> Value {
+    i.cannot("barrier() outside work-group lock-step execution (not a statement of uniform control flow)", ce->getExprLoc());
+  });
+  // vloadN(offset, p) = p[offset*N .. offset*N + N-1]; vstoreN(v, offset, p).
+  for (int n : {2, 3, 4, 8, 16}) {
+    in.set_external("vload" + std::to_string(n), [n](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+      const std::string at = i.where(ce->getExprLoc());
+      if (args.size() != 2 || args[0].kind != Value::Kind::Number || args[1].kind != Value::Kind::Pointer) {
+        i.cannot_at("vload with unexpected arguments", at);
+      }
+      Value v;
+      v.kind = Value::Kind::Aggregate;
+      for (int c = 0; c < n; ++c) {
+        Pointer p = args[1].ptr;
+        p.offset = p.offset + args[0].num * num(n) + num(c);
+        v.elems.push_back(i.load(p, at));
+      }
+      return v;
+    });
+    in.set_external("vstore" + std::to_string(n), [n](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+      const std::string at = i.where(ce->getExprLoc());
+      if (args.size() != 3 || args[0].kind != Value::Kind::Aggregate || args[0].elems.size() != static_cast<std::size_t>(n) ||
+          args[1].kind != Value::Kind::Number || args[2].kind != Value::Kind::Pointer) {
+        i.cannot_at("vstore with unexpected arguments", at);
+      }
+      for (int c = 0; c < n; ++c) {
+        Pointer p = args[2].ptr;
+        p.offset = p.offset + args[1].num * num(n) + num(c);
+        i.store(p, args[0].elems[static_cast<std::size_t>(c)], at);
+      }
+      return Value();
+    });
+  }
+  // min/max of concrete integers (tile bookkeeping).
+  for (const char* f : {"min", "max"}) {
+    const bool is_min = std::string(f) == "min";
+    in.set_external(f, [is_min](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+      const std::string at = i.where(ce->getExprLoc());
+      if (args.size() != 2 || !ce->getType()->isIntegerType()) i.cannot_at("min/max other than of two integers", at);
+      const std::int64_t a = concrete_int(i, args[0], "min/max operand", at), b = concrete_int(i, args[1], "min/max operand", at);
+      return Value::number(num(is_min ? std::min(a, b) : std::max(a, b)));
+    });
+  }
+  // fma(a, b, c) = a*b + c exactly (rounding is not modelled anywhere).
+  in.set_external("fma", [](Interpreter& i, const CallExpr* ce, std::vector<Value>& args) {
+    const std::string at = i.where(ce->getExprLoc());
+    if (args.size() != 3 || !ce->getType()->isRealFloatingType()) i.cannot_at("fma of vectors", at);
+    for (const auto& a : args) {
+      if (a.kind != Value::Kind::Number) i.cannot_at("fma of a non-number", at);
+    }
+    ++i.counts.multiplications;
+    ++i.counts.additions;
+    return Value::number(i.normalize(args[0].num) * i.normalize(args[1].num) + i.normalize(args[2].num));
+  });
+}
+
 std::string path_suffix(const Interpreter& in) {
   if (in.path_description().empty()) return "";
   std::string s;
@@ -242,20 +353,28 @@ void explore(KernelReport& rep, const std::function<void(Interpreter&, std::vect
 // ---- the contracts ----------------------------------------------------------
 
 struct Target {
-  std::string kind;  // cpp4x4, cpp4x4-beta0, cppblock, oclbatched
+  std::string kind;  // cpp4x4[-rowmajor][-beta0], cppblock, oclbatched
   int m = 0, k = 0, n = 0;
 };
 
+// cpp4x4[-rowmajor][-beta0]. The _rowmajor kernels take one leading
+// dimension per operand, (alpha, A, lda, B, ldb, beta, C, ldc): the same
+// contract with the strides (ld, 1), ld symbolic.
 void check_cpp4x4(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, KernelReport& rep) {
   VarTable vars;
-  const bool beta0 = t.kind == "cpp4x4-beta0";
+  const bool beta0 = t.kind.ends_with("-beta0");
+  const bool rowmajor = t.kind.starts_with("cpp4x4-rowmajor");
   bool have_counts = false;
   explore(rep, [&](Interpreter& in, std::vector<int>) {
     install_models(in);
-    check_signature(in, fd, "fpiipiifpii", "cpp-4x4");
-    const Poly rsa = Poly::variable(vars.intern("rsa")), csa = Poly::variable(vars.intern("csa"));
-    const Poly rsb = Poly::variable(vars.intern("rsb")), csb = Poly::variable(vars.intern("csb"));
-    const Poly rsc = Poly::variable(vars.intern("rsc")), csc = Poly::variable(vars.intern("csc"));
+    check_signature(in, fd, rowmajor ? "fpipifpi" : "fpiipiifpii", rowmajor ? "cpp-4x4 _rowmajor" : "cpp-4x4");
+    const Poly one = num(1);
+    const Poly rsa = Poly::variable(vars.intern(rowmajor ? "lda" : "rsa")),
+               csa = rowmajor ? one : Poly::variable(vars.intern("csa"));
+    const Poly rsb = Poly::variable(vars.intern(rowmajor ? "ldb" : "rsb")),
+               csb = rowmajor ? one : Poly::variable(vars.intern("csb"));
+    const Poly rsc = Poly::variable(vars.intern(rowmajor ? "ldc" : "rsc")),
+               csc = rowmajor ? one : Poly::variable(vars.intern("csc"));
     Region ra = operand("A", false, false), rb = operand("B", false, false), rc = operand("C", true, true);
     const Matrix a = make_matrix(in, ra, "A", t.m, t.k, Poly(), rsa, csa);
     const Matrix b = make_matrix(in, rb, "B", t.k, t.n, Poly(), rsb, csb);
@@ -267,9 +386,14 @@ void check_cpp4x4(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& 
       for (VarId v : row) in.set_update_variable(v);
     }
     const int ia = in.add_region(std::move(ra)), ib = in.add_region(std::move(rb)), ic = in.add_region(std::move(rc));
-    std::vector<Value> args{Value::number(Poly::variable(alpha)), ptr_to(ia), Value::number(rsa), Value::number(csa),
-                            ptr_to(ib), Value::number(rsb), Value::number(csb), Value::number(Poly::variable(beta)),
-                            ptr_to(ic), Value::number(rsc), Value::number(csc)};
+    std::vector<Value> args =
+        rowmajor ? std::vector<Value>{Value::number(Poly::variable(alpha)), ptr_to(ia), Value::number(rsa), ptr_to(ib),
+                                      Value::number(rsb), Value::number(Poly::variable(beta)), ptr_to(ic),
+                                      Value::number(rsc)}
+                 : std::vector<Value>{Value::number(Poly::variable(alpha)), ptr_to(ia), Value::number(rsa),
+                                      Value::number(csa), ptr_to(ib), Value::number(rsb), Value::number(csb),
+                                      Value::number(Poly::variable(beta)), ptr_to(ic), Value::number(rsc),
+                                      Value::number(csc)};
     in.call(fd, std::move(args), in.where(fd->getLocation()));
     const Region& cr = in.region(ic);
     if (beta0) no_unwritten_reads(in, cr, true, "the _beta0 kernel must not read C (BLAS beta = 0: NaN in C is ignored)");
@@ -282,7 +406,8 @@ void check_cpp4x4(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& 
   }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
   rep.proven_what = std::string(beta0 ? "C = alpha*A*B without reading C" : "C = alpha*A*B + beta*C") + " for " +
                     std::to_string(t.m) + "x" + std::to_string(t.k) + "x" + std::to_string(t.n) +
-                    " operands with symbolic row/column strides; each of the " + std::to_string(t.m * t.n) +
+                    (rowmajor ? " operands with symbolic leading dimensions lda, ldb, ldc and unit column strides"
+                              : " operands with symbolic row/column strides") + "; each of the " + std::to_string(t.m * t.n) +
                     " elements of C written exactly once; A, B (and C) touched only at their elements";
 }
 
@@ -455,14 +580,15 @@ void check_cppblock(clang::ASTContext& ctx, const FunctionDecl* fd, const Functi
 }
 
 std::optional<Target> target_of(const std::string& name, const Options& o) {
-  static const std::regex re("^lai_.*_([0-9]+)x([0-9]+)x([0-9]+)_r[0-9]+_(cpp4x4|cppblock|oclbatched)_(f32|f64)(_beta0)?$");
+  static const std::regex re(
+      "^lai_.*_([0-9]+)x([0-9]+)x([0-9]+)_r[0-9]+_(cpp4x4|cppblock|oclbatched)_(f32|f64)(_rowmajor)?(_beta0)?$");
   std::smatch mt;
   Target t;
   if (std::regex_match(name, mt, re)) {
     t.m = std::stoi(mt[1]);
     t.k = std::stoi(mt[2]);
     t.n = std::stoi(mt[3]);
-    t.kind = mt[4].str() + (mt[6].matched ? "-beta0" : "");
+    t.kind = mt[4].str() + (mt[6].matched ? "-rowmajor" : "") + (mt[7].matched ? "-beta0" : "");
   } else if (o.kernels.empty()) {
     return std::nullopt;
   }
@@ -528,7 +654,8 @@ FileReport verify_file(const std::string& path, const Options& options) {
     rep.kind = t.kind;
     const auto k0 = std::chrono::steady_clock::now();
     try {
-      if (t.kind == "cpp4x4" || t.kind == "cpp4x4-beta0") {
+      if (t.kind == "cpp4x4" || t.kind == "cpp4x4-beta0" || t.kind == "cpp4x4-rowmajor" ||
+          t.kind == "cpp4x4-rowmajor-beta0") {
         check_cpp4x4(ctx, fd, t, rep);
       } else if (t.kind == "oclbatched") {
         check_oclbatched(ctx, fd, t, rep);

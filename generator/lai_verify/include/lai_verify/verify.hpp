@@ -29,10 +29,10 @@ struct OpCounts {
 
 struct Options {
   // Kernels to check by function name; empty: every function whose name
-  // follows the emitters' convention lai_<scheme>_<target>_<dtype>[_beta0].
+  // follows the emitters' convention lai_<scheme>_<target>_<dtype>[_rowmajor][_beta0].
   std::vector<std::string> kernels;
   // Contract to check them against when the name does not say it:
-  // cpp4x4, cpp4x4-beta0, cppblock, oclbatched.
+  // cpp4x4, cpp4x4-beta0, cpp4x4-rowmajor, cpp4x4-rowmajor-beta0, cppblock, oclbatched.
   std::string kind;
   // Scheme shape m,k,n when the name does not carry _<m>x<k>x<n>_r<rank>.
   std::optional<std::array<int, 3>> shape;
@@ -46,7 +46,7 @@ struct Options {
 
 struct KernelReport {
   std::string name;
-  std::string kind;    // cpp4x4, cpp4x4-beta0, cppblock, oclbatched
+  std::string kind;    // cpp4x4[-rowmajor][-beta0], cppblock, oclbatched
   bool proven = false;
   std::string message;  // the failure ("cannot verify: ..." or what is wrong)
   std::string proven_what;
