@@ -189,7 +189,8 @@ function(lai_add_scheme_kernels)
   foreach(spec "cpp-4x4;f64;k" "cpp-4x4;f64;k0" "cpp-4x4;f32;k" "cpp-4x4;f32;k0"
                "cpp-block;f64;b" "cpp-block;f64;w" "cpp-block;f32;b" "cpp-block;f32;w"
                "opencl-batched;f64;s" "opencl-batched;f32;s" "opencl-batched;f64;n" "opencl-batched;f32;n"
-               "cpp-block;f64;t" "cpp-block;f32;t")
+               "cpp-block;f64;t" "cpp-block;f32;t"
+               "cpp-4x4;f64;r" "cpp-4x4;f64;r0" "cpp-4x4;f32;r" "cpp-4x4;f32;r0")
     list(GET spec 0 target)
     list(GET spec 1 dtype)
     list(GET spec 2 what)
@@ -200,6 +201,10 @@ function(lai_add_scheme_kernels)
         string(APPEND decls "#include \"${stem}.h\"\n")
       elseif(what STREQUAL "k0")
         string(APPEND fields ", lai_${stem}_beta0")
+      elseif(what STREQUAL "r")
+        string(APPEND fields ", lai_${stem}_rowmajor")
+      elseif(what STREQUAL "r0")
+        string(APPEND fields ", lai_${stem}_rowmajor_beta0")
       elseif(what STREQUAL "t")
         string(APPEND fields ", lai_${stem}_tables")
       elseif(what STREQUAL "w")

@@ -77,7 +77,7 @@ void fixed_all_variants(const SchemeInfo& s) {
             g.pad_b = pad == 0 ? 0 : 1 + i % 4;
             g.pad_c = pad == 0 ? 0 : 2 + i % 3;
             ++i;
-            check_gemm<T>(g, kFastC, kFastA, "fixed");
+            check_gemm<T>(g, kFastC, kFastA, "fast");
           }
         }
       }
@@ -123,7 +123,7 @@ TEST(GemmFixed, ChosenEvenBelowBlockThreshold) {
   g.n = s.n;
   g.k = s.k;
   g.beta = 0.5;
-  check_gemm<double>(g, kFastC, kFastA, (s.bits & 1) ? "fixed" : "block");
+  check_gemm<double>(g, kFastC, kFastA, (s.bits & 1) ? "fast" : "block");
 }
 
 // --- block kernel ----------------------------------------------------------
@@ -160,7 +160,7 @@ void block_sizes(const SchemeInfo& s, const std::vector<int>& sizes, double c) {
               g.pad_c = (i % 2 == 0) ? 5 : 0;
               ++i;
               const bool is_fixed = fixed_bit && m == s.m && k == s.k && n == s.n;
-              check_gemm<T>(g, c, kFastA, is_fixed ? "fixed" : "block");
+              check_gemm<T>(g, c, kFastA, is_fixed ? "fast" : "block");
               if (::testing::Test::HasFatalFailure()) return;
             }
           }

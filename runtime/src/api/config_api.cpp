@@ -21,7 +21,7 @@ int lai_get_block_threshold(void) { return lai::config::block_threshold(); }
 lai_status lai_set_scheme(const char* name) {
   return lai::guarded("lai_set_scheme", [&] {
     if (name == nullptr) {
-      lai::config::set_scheme_index(lai::cpu::default_scheme());
+      lai::config::set_scheme_index(lai::cpu::default_scheme(), false);
       return;
     }
     const int i = lai::cpu::find_scheme(name);
@@ -30,7 +30,7 @@ lai_status lai_set_scheme(const char* name) {
                                                 "\" must name a scheme built into this library: " +
                                                 lai::cpu::scheme_names_joined());
     }
-    lai::config::set_scheme_index(i);
+    lai::config::set_scheme_index(i, true);
   });
 }
 

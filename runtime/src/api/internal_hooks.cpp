@@ -8,6 +8,7 @@
 #include "cpu/fast_gemm.h"
 #include "dispatch/tuning.h"
 #include "cpu/registry.h"
+#include "dispatch/config.h"
 #include "dispatch/gemm_dispatch.h"
 #include "opencl/backend.h"
 
@@ -23,6 +24,17 @@ const char* lai_internal_last_gemm_path(void) {
     case lai::GemmPath::Blas: return "blas";
   }
   return "none";
+}
+
+void lai_internal_reset_gemm_path(void) { lai::reset_gemm_path(); }
+
+const char* lai_internal_single_call_scheme(void) { return lai::config::single_call_scheme()->name; }
+
+int lai_internal_scheme_has_rowmajor(int i, int f32) {
+  if (i < 0 || i >= lai::cpu::scheme_count()) return 0;
+  const lai_scheme_kernels& s = lai::cpu::scheme_at(i);
+  return f32 != 0 ? (s.k4x4_f32_row != nullptr && s.k4x4_f32_row_beta0 != nullptr)
+                  : (s.k4x4_f64_row != nullptr && s.k4x4_f64_row_beta0 != nullptr);
 }
 
 int lai_internal_scheme_kernels(int i, int* m, int* k, int* n) {

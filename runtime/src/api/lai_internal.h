@@ -16,8 +16,22 @@ extern "C" {
 #endif
 
 /** Path of the calling thread's last lai_dgemm/lai_sgemm that passed
- *  validation: "none", "quick", "fixed", "block", "tuned" or "blas". */
+ *  validation and went through the general dispatch: "none", "quick",
+ *  "fixed", "block", "tuned" or "blas". The single-call fast path
+ *  (runtime/src/cpu/fixed.h) records nothing, so a call it took leaves the
+ *  value unchanged: tests reset it to "none" first. */
 LAI_API const char* lai_internal_last_gemm_path(void);
+
+/** Sets the calling thread's last GEMM path to "none". */
+LAI_API void lai_internal_reset_gemm_path(void);
+
+/** Name of the scheme whose straight-line kernels single calls of its shape
+ *  use (docs/architecture.md, "Single 4x4 calls"). Never NULL. */
+LAI_API const char* lai_internal_single_call_scheme(void);
+
+/** 1 when registry entry i has the unit-column-stride (_rowmajor) 4x4
+ *  kernels of type f64 (f32 != 0: f32), both beta variants; else 0. */
+LAI_API int lai_internal_scheme_has_rowmajor(int i, int f32);
 
 /** Kernels of registry entry i: stores its shape in *m, *k, *n (any may be
  *  NULL) and returns a bit set of what was generated for it: 1 straight-line

@@ -40,6 +40,18 @@ void gemm_fixed(const lai_scheme_kernels& s, const GemmCall<T>& c) noexcept {
   fn(c.alpha, c.A, a.row, a.col, c.B, b.row, b.col, c.beta, c.C, r.row, r.col);
 }
 
+template <class T>
+bool single_call_strided(const lai_scheme_kernels& s, bool row_major, bool trans_a, bool trans_b, T alpha,
+                         const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc) noexcept {
+  if (Kernels<T>::fixed(s) == nullptr || Kernels<T>::fixed_beta0(s) == nullptr) return false;
+  gemm_fixed(s, GemmCall<T>{row_major, trans_a, trans_b, s.m, s.n, s.k, alpha, A, lda, B, ldb, beta, C, ldc});
+  return true;
+}
+
+template bool single_call_strided<double>(const lai_scheme_kernels&, bool, bool, bool, double, const double*, int,
+                                          const double*, int, double, double*, int) noexcept;
+template bool single_call_strided<float>(const lai_scheme_kernels&, bool, bool, bool, float, const float*, int,
+                                         const float*, int, float, float*, int) noexcept;
 template bool fixed_applies<double>(const lai_scheme_kernels&, const GemmCall<double>&) noexcept;
 template bool fixed_applies<float>(const lai_scheme_kernels&, const GemmCall<float>&) noexcept;
 template void gemm_fixed<double>(const lai_scheme_kernels&, const GemmCall<double>&) noexcept;

@@ -16,6 +16,11 @@ typedef void (*lai_k4x4_f64_fn)(double alpha, const double* A, std::ptrdiff_t rs
 typedef void (*lai_k4x4_f32_fn)(float alpha, const float* A, std::ptrdiff_t rsa, std::ptrdiff_t csa,
                                 const float* B, std::ptrdiff_t rsb, std::ptrdiff_t csb, float beta,
                                 float* C, std::ptrdiff_t rsc, std::ptrdiff_t csc);
+// The _rowmajor kernels: unit column strides, X(i,j) at X[i*ldx + j].
+typedef void (*lai_k4x4r_f64_fn)(double alpha, const double* A, std::ptrdiff_t lda, const double* B,
+                                 std::ptrdiff_t ldb, double beta, double* C, std::ptrdiff_t ldc);
+typedef void (*lai_k4x4r_f32_fn)(float alpha, const float* A, std::ptrdiff_t lda, const float* B,
+                                 std::ptrdiff_t ldb, float beta, float* C, std::ptrdiff_t ldc);
 typedef std::size_t (*lai_blk_workspace_fn)(int m, int n, int k);
 typedef int (*lai_blk_f64_fn)(int transa, int transb, int m, int n, int k, double alpha, const double* A,
                               int lda, const double* B, int ldb, double beta, double* C, int ldc, void* work,
@@ -80,6 +85,10 @@ struct lai_scheme_kernels {
   const char* ocl_batched_f32_kernel;
   lai_blk_tables_f64_fn blk_f64_tables;  // coefficient tables for the block engine, or null
   lai_blk_tables_f32_fn blk_f32_tables;
+  lai_k4x4r_f64_fn k4x4_f64_row;  // unit-column-stride 4x4 kernels (cpp-4x4), or null
+  lai_k4x4r_f64_fn k4x4_f64_row_beta0;
+  lai_k4x4r_f32_fn k4x4_f32_row;
+  lai_k4x4r_f32_fn k4x4_f32_row_beta0;
 };
 
 extern const lai_scheme_kernels lai_registry_table[];

@@ -15,6 +15,9 @@ struct Kernels<double> {
   using Block = lai_blk_f64_fn;
   static K4x4 fixed(const lai_scheme_kernels& s) { return s.k4x4_f64; }
   static K4x4 fixed_beta0(const lai_scheme_kernels& s) { return s.k4x4_f64_beta0; }
+  using K4x4Row = lai_k4x4r_f64_fn;
+  static K4x4Row fixed_row(const lai_scheme_kernels& s) { return s.k4x4_f64_row; }
+  static K4x4Row fixed_row_beta0(const lai_scheme_kernels& s) { return s.k4x4_f64_row_beta0; }
   static Block block(const lai_scheme_kernels& s) { return s.blk_f64; }
   static lai_blk_workspace_fn block_workspace(const lai_scheme_kernels& s) { return s.blk_f64_workspace; }
   static const char* ocl_source(const lai_scheme_kernels& s) { return s.ocl_batched_f64_source; }
@@ -28,6 +31,9 @@ struct Kernels<float> {
   using Block = lai_blk_f32_fn;
   static K4x4 fixed(const lai_scheme_kernels& s) { return s.k4x4_f32; }
   static K4x4 fixed_beta0(const lai_scheme_kernels& s) { return s.k4x4_f32_beta0; }
+  using K4x4Row = lai_k4x4r_f32_fn;
+  static K4x4Row fixed_row(const lai_scheme_kernels& s) { return s.k4x4_f32_row; }
+  static K4x4Row fixed_row_beta0(const lai_scheme_kernels& s) { return s.k4x4_f32_row_beta0; }
   static Block block(const lai_scheme_kernels& s) { return s.blk_f32; }
   static lai_blk_workspace_fn block_workspace(const lai_scheme_kernels& s) { return s.blk_f32_workspace; }
   static const char* ocl_source(const lai_scheme_kernels& s) { return s.ocl_batched_f32_source; }

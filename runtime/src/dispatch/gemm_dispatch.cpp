@@ -19,6 +19,8 @@ thread_local GemmPath t_last_path = GemmPath::None;
 
 GemmPath last_gemm_path() noexcept { return t_last_path; }
 
+void reset_gemm_path() noexcept { t_last_path = GemmPath::None; }
+
 template <class T>
 void dispatch_gemm(const GemmCall<T>& c) {
   // Reference BLAS quick returns, handled before any kernel so that every

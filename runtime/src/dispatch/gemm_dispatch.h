@@ -13,5 +13,6 @@ template <class T>
 void dispatch_gemm(const GemmCall<T>& c);
 
 GemmPath last_gemm_path() noexcept;
+void reset_gemm_path() noexcept;  // for the tests: see lai_internal_reset_gemm_path
 
 }  // namespace lai
