@@ -57,8 +57,11 @@ lai_status batched(const float* A, const float* B, float* C, std::size_t n, lai_
 
 template <class T>
 void cpu_counts() {
-  // 70000 crosses the size from which the CPU loop is split over threads.
-  for (std::size_t count : {std::size_t{1}, std::size_t{7}, std::size_t{1000}, std::size_t{70000}}) {
+  // 70000 crosses the size from which the CPU loop is split over threads;
+  // 300001 the size from which C is written with non-temporal stores (16 MiB
+  // of C, runtime/src/cpu/batched.cpp), with an odd count so the threads'
+  // parts end off the 8-product granule.
+  for (std::size_t count : {std::size_t{1}, std::size_t{7}, std::size_t{1000}, std::size_t{70000}, std::size_t{300001}}) {
     SCOPED_TRACE(count);
     const std::vector<T> A = random_batch<T>(count), B = random_batch<T>(count);
     std::vector<T> C(16 * count, std::numeric_limits<T>::quiet_NaN());  // must be overwritten, not read
@@ -68,6 +71,19 @@ void cpu_counts() {
 }
 
 TEST(BatchedCpu, DoubleAgainstReference) { cpu_counts<double>(); }
+
+// C only 8-byte aligned (one double off an allocation): the non-temporal
+// stores need 16-byte alignment, so this batch takes ordinary stores.
+TEST(BatchedCpu, LargeBatchMisalignedC) {
+  const std::size_t count = 140001;  // > 16 MiB of C
+  const std::vector<double> A = random_batch<double>(count), B = random_batch<double>(count);
+  std::vector<double> C(16 * count + 1, std::numeric_limits<double>::quiet_NaN());
+  ASSERT_EQ(lai_dgemm_batched4x4(A.data(), B.data(), C.data() + 1, count, LAI_BACKEND_CPU), LAI_SUCCESS)
+      << lai_last_error();
+  const std::vector<double> Cs(C.begin() + 1, C.end());
+  expect_products(A, B, Cs, count, kFastC, kFastA);
+  EXPECT_TRUE(std::isnan(C[0])) << "nothing written before C";
+}
 TEST(BatchedCpu, FloatAgainstReference) { cpu_counts<float>(); }
 
 TEST(BatchedCpu, EverySchemeIncludingNon4x4) {

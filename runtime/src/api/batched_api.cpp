@@ -76,7 +76,10 @@ lai_status batched(const char* function, const T* A, const T* B, T* C, std::size
         // which recomputes every product (C may be partly written).
       }
     }
-    lai::cpu::batched4x4(s, A, B, C, count);
+    // The CPU takes the kernel single calls use (config::single_call_scheme:
+    // the classical one by default), for the same reason: one product at a
+    // time, where FMAs beat fewer multiplications with more additions.
+    lai::cpu::batched4x4(*lai::config::single_call_scheme(), A, B, C, count);
   });
 }
 
