@@ -191,10 +191,17 @@ int main(int argc, char** argv) {
   gemm->add_option("--dtypes", o.dtypes, "f64 and/or f32")->delimiter(',');
   gemm->add_option("--variants", o.extra_variants, "variants also timed explicitly at n=4096")->delimiter(',');
   gemm->add_option("--out-dir", o.out_dir, "where the JSON goes");
-  bool no_rect = false, no_small = false;
+  bool no_rect = false, no_small = false, only_small = false;
   gemm->add_flag("--no-rect", no_rect, "skip the rectangular shapes");
   gemm->add_flag("--no-small", no_small, "skip the 4x4 measurements");
+  gemm->add_flag("--only-small", only_small, "only the 4x4 measurements (single call and batched)")
+      ->excludes("--no-small");
   CLI11_PARSE(app, argc, argv);
+  if (only_small) {
+    o.sizes.clear();
+    o.extra_variants.clear();
+    no_rect = true;
+  }
 
   nlohmann::json j;
   j["machine"] = machine_json();
