@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   app.add_option("--kernel", options.kernels, "function to check (default: every lai_<scheme>_<target>_<dtype> kernel)");
   app.add_option("--kind", options.kind, "contract: cpp4x4, cpp4x4-beta0, cpp4x4-rowmajor, cpp4x4-rowmajor-beta0, cppblock, oclbatched (default: from the name)")
       ->check(CLI::IsMember({"cpp4x4", "cpp4x4-beta0", "cppblock", "oclbatched"}));
+  app.add_option("--scheme", options.schemes, "scheme file of opencl-fast kernels (factors/<scheme>.json; repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--shape", shape, "scheme shape MxKxN (default: from the name)");
   app.add_option("--resource-dir", options.resource_dir, "Clang resource directory")->capture_default_str();
   app.add_option("--isystem", options.system_includes, "system include directories for the C++ kernels");

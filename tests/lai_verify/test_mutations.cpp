@@ -40,7 +40,9 @@ std::string run_mutation(const Mutation& m, const std::string& dir_name, std::st
   write_text(file, text);
   file_out = file.string();
   line_out = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
-  const FileReport r = verify_file(file.string(), build_options());
+  Options options = build_options();
+  options.schemes = {scheme()};  // the contract of the opencl-fast kernels
+  const FileReport r = verify_file(file.string(), options);
   EXPECT_FALSE(r.ok()) << "planted bug '" << m.bug << "' was not detected:\n" << format_report(r);
   if (!r.error.empty()) return r.error;
   for (const auto& k : r.kernels) {
@@ -114,6 +116,18 @@ INSTANTIATE_TEST_SUITE_P(
                  "A + i * 15ul", {"reads outside A: offset 15*g is not an element of A"}},
         Mutation{"OpenCL: missing guard writes for g >= count", "opencl-batched", "if (i >= count) return;", "",
                  {"reads A(0,0) at", "@FILE", "does not establish g < count"}},
+        Mutation{"batched-v il: wrong layout stride", "opencl-batched-v", "#define LA(x) A[base + (x) * ILW]",
+                 "#define LA(x) A[base + (x) * 16]", {"reads outside A: offset", "is not an element of A"}},
+        Mutation{"batched-v soa: C one element off", "opencl-batched-v", "#define SC(z, v) C[(z) * count + i] = (v)",
+                 "#define SC(z, v) C[(z) * count + i + 1] = (v)", {"writes outside C: offset", "is not an element of C"}},
+        Mutation{"batched-v aosv: vector components swapped", "opencl-batched-v", "vstore16(vload16(i, A), 0, a);",
+                 "vstore16(vload16(i, A).s1023456789abcdef, 0, a);", {"is wrong (last written at", "differs from sum_j A("}},
+        Mutation{"batched-v aos: barrier removed", "opencl-batched-v", "  barrier(CLK_LOCAL_MEM_FENCE);\n  for (int p = lid;",
+                 "  for (int p = lid;", {"data race: work-item", "since the last barrier"}},
+        Mutation{"fast lin_a: wrong U coefficient", "opencl-fast", "ST(0, ta2 + ta14);", "ST(0, ta2 - ta14);",
+                 {"S0(i,j) is wrong", "@LINE", "differs from sum_x U(x,r) A_x"}},
+        Mutation{"fast lin_c: wrong W coefficient", "opencl-fast", "SC(2, tc35 + tc39);", "SC(2, tc35 - tc39);",
+                 {"C2(i,j) is wrong", "@LINE", "differs from alpha * sum_r W(z,r) M_r + beta*C_z"}},
         Mutation{"block: coefficient sign in U", "cpp-block", "{0, 1.0}, {5, 1.0}", "{0, -1.0}, {5, 1.0}",
                  {"is wrong (last written at", "C(", "m=8 n=8 k=8"}},
         Mutation{"block: off-by-one in the ldc term of scatter",

@@ -37,8 +37,12 @@ inline std::filesystem::path emit(const std::string& scheme, const std::string& 
   std::filesystem::path found;
   for (const auto& e : std::filesystem::directory_iterator(out)) {
     const std::string f = e.path().filename().string();
-    const std::string tag = target == "cpp-4x4" ? "_cpp4x4_" : target == "cpp-block" ? "_cppblock_" : "_oclbatched_";
-    const std::string ext = target == "opencl-batched" ? ".cl" : ".cpp";
+    const std::string tag = target == "cpp-4x4"            ? "_cpp4x4_"
+                            : target == "cpp-block"        ? "_cppblock_"
+                            : target == "opencl-batched-v" ? "_oclbatchedv_"
+                            : target == "opencl-fast"      ? "_oclfast_"
+                                                           : "_oclbatched_";
+    const std::string ext = target.starts_with("opencl") ? ".cl" : ".cpp";
     if (f.find(tag + dtype) != std::string::npos && e.path().extension() == ext) found = e.path();
   }
   EXPECT_FALSE(found.empty()) << "lai-gen wrote no " << target << " " << dtype << " kernel into " << out;

@@ -480,6 +480,282 @@ void check_oclbatched(clang::ASTContext& ctx, const FunctionDecl* fd, const Targ
                     (saw_inactive ? "; work-items g >= count touch no memory" : "");
 }
 
+// A macro of the parsed file whose definition is one integer literal
+// (the build options BWG, PPG, ILW, with the defaults the file defines).
+std::optional<std::int64_t> macro_int(clang::ASTUnit& unit, const char* name) {
+  clang::Preprocessor& pp = unit.getPreprocessor();
+  const clang::IdentifierInfo* ii = pp.getIdentifierInfo(name);
+  const clang::MacroInfo* mi = ii == nullptr ? nullptr : pp.getMacroInfo(ii);
+  if (mi == nullptr || mi->getNumTokens() != 1 || !mi->getReplacementToken(0).is(clang::tok::numeric_constant)) return std::nullopt;
+  const clang::Token& tk = mi->getReplacementToken(0);
+  const std::string text(tk.getLiteralData(), tk.getLength());
+  try {
+    return std::stoll(text);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// opencl-batched-v, the grid-stride layouts (docs/gpu.md, "Batched 4x4
+// layouts"), for ONE symbolic product index i = the work-item's global id:
+//   aosv  element x of product i at 16 i + x      (i = g)
+//   soa   element x of product i at x*count + i   (i = g)
+//   il    element x of product i at (i/ILW)*16*ILW + x*ILW + i%ILW, with
+//         i = ILW*q + r, q >= 0 and r in [0, ILW) symbolic
+// (16 = m*k for A, k*n for B, m*n for C; x = row*cols + col). The loop
+// `for (i = get_global_id(0); i < count; i += get_global_size(0))` is taken
+// by the grid-stride rule (interp.hpp): over all work-items it visits every
+// i < count once, so the body is proven for a symbolic i.
+void check_batchedv_stride(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, const std::string& layout,
+                           std::int64_t ilw, KernelReport& rep) {
+  VarTable vars;
+  bool have_counts = false, saw_active = false, saw_inactive = false;
+  explore(rep, [&](Interpreter& in, std::vector<int>) {
+    const Poly count = Poly::variable(vars.intern("count"));
+    Poly g;
+    Poly q, r;
+    if (layout == "il") {
+      q = Poly::variable(vars.intern("q"));
+      const VarId rv = vars.intern("r");
+      r = Poly::variable(rv);
+      in.set_residue(rv, ilw);
+      g = q * num(ilw) + r;
+    } else {
+      g = Poly::variable(vars.intern("i"));
+    }
+    NDRange nd;
+    nd.global_id[0] = g;
+    nd.global_size0 = Poly::variable(vars.intern("G"));
+    install_ocl_models(in, nd);
+    in.set_grid_stride(true);
+    check_signature(in, fd, "pppi", "opencl-batched-v");
+    Region ra = operand("A", false, false), rb = operand("B", false, false), rc = operand("C", true, true);
+    const auto place = [&](Region& reg, const std::string& nm, int rows, int cols) {
+      const std::int64_t sz = rows * cols;
+      if (layout == "aosv") return make_matrix(in, reg, nm, rows, cols, g * num(sz), num(cols), num(1));
+      if (layout == "soa") return make_matrix(in, reg, nm, rows, cols, g, num(cols) * count, count);
+      return make_matrix(in, reg, nm, rows, cols, q * num(sz * ilw) + r, num(cols * ilw), num(ilw));
+    };
+    const Matrix a = place(ra, "A", t.m, t.k), b = place(rb, "B", t.k, t.n), c = place(rc, "C", t.m, t.n);
+    const int ia = in.add_region(std::move(ra)), ib = in.add_region(std::move(rb)), ic = in.add_region(std::move(rc));
+    in.call(fd, {ptr_to(ia), ptr_to(ib), ptr_to(ic), Value::number(count)}, in.where(fd->getLocation()));
+    const Poly guard = g - count;
+    int side = 0;
+    for (const Fact& f : in.facts()) {
+      if (f.p == guard && f.rel == Fact::Rel::Lt0) side = 1;
+      if (f.p == guard && f.rel == Fact::Rel::Ge0) side = -1;
+    }
+    for (int id : {ia, ib, ic}) {
+      const Region& reg = in.region(id);
+      if (side <= 0 && (!reg.cells.empty() || reg.reads > 0)) {
+        throw KernelWrong(std::string(side < 0 ? "index i >= count" : "a path that does not establish i < count") + " touches " +
+                          reg.name + (reg.unwritten_reads.empty() ? std::string() : " (reads " + reg.unwritten_reads[0].element + " at " + reg.unwritten_reads[0].where + ")") +
+                          path_suffix(in));
+      }
+    }
+    if (side <= 0) {
+      saw_inactive = true;
+      return;
+    }
+    saw_active = true;
+    no_unwritten_reads(in, in.region(ic), true, "the batched kernel computes C = A*B and must not read C");
+    check_product(in, in.region(ic), a, b, c, std::nullopt, std::nullopt, true, "sum_j A(i,j)*B(j,l)");
+    if (!have_counts) {
+      rep.counts = in.counts;
+      have_counts = true;
+    }
+  }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+  if (!saw_active) throw CannotVerify("cannot verify: no path of " + fd->getNameAsString() + " has i < count");
+  const std::string map = layout == "aosv" ? "element x of product i at 16i + x"
+                          : layout == "soa" ? "element x of product i at x*count + i"
+                                            : "element x of product i at (i/ILW)*16*ILW + x*ILW + i%ILW, ILW = " + std::to_string(ilw) +
+                                                  ", i = ILW*q + r symbolic";
+  rep.proven_what = "grid-stride loop; for a symbolic product index i < count (" + map + ", count symbolic): C_i = A_i*B_i, each of its " +
+                    std::to_string(t.m * t.n) + " elements written exactly once, C not read, no other element touched" +
+                    (saw_inactive ? "; i >= count touches no memory" : "");
+}
+
+// opencl-batched-v _aos: work-groups of BWG items stage BWG*PPG products
+// through __local memory between barriers. Run in lock-step for concrete
+// counts (one full group and one partial group of 5 products), symbolic data.
+void check_batchedv_aos(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, std::int64_t bwg, std::int64_t ppg,
+                        KernelReport& rep) {
+  const std::int64_t per_group = bwg * ppg;
+  std::vector<std::int64_t> counts{per_group + 5, 3};
+  VarTable vars;
+  bool have_counts = false;
+  int instantiations = 0;
+  for (const std::int64_t count : counts) {
+    const std::int64_t groups = (count + per_group - 1) / per_group;
+    explore(rep, [&](Interpreter& in, std::vector<int>) {
+      NDRange nd;
+      nd.concrete = true;
+      nd.local_size = {bwg, 1, 1};
+      nd.num_groups = {groups, 1, 1};
+      install_ocl_models(in, nd);
+      check_signature(in, fd, "pppi", "opencl-batched-v");
+      Region ra = operand("A", false, false), rb = operand("B", false, false), rc = operand("C", true, true);
+      std::vector<Matrix> as, bs, cs;
+      for (std::int64_t p = 0; p < count; ++p) {
+        const std::string suf = "[" + std::to_string(p) + "]";
+        as.push_back(make_matrix(in, ra, "A" + suf, t.m, t.k, num(p * t.m * t.k), num(t.k), num(1)));
+        bs.push_back(make_matrix(in, rb, "B" + suf, t.k, t.n, num(p * t.k * t.n), num(t.n), num(1)));
+        cs.push_back(make_matrix(in, rc, "C" + suf, t.m, t.n, num(p * t.m * t.n), num(t.n), num(1)));
+      }
+      const int ia = in.add_region(std::move(ra)), ib = in.add_region(std::move(rb)), ic = in.add_region(std::move(rc));
+      for (std::int64_t grp = 0; grp < groups; ++grp) {
+        std::vector<WorkItem> items;
+        for (std::int64_t l = 0; l < bwg; ++l) {
+          WorkItem w;
+          w.local = {l, 0, 0};
+          w.group = {grp, 0, 0};
+          w.uid = static_cast<int>(grp * bwg + l);
+          items.push_back(w);
+        }
+        in.call_group(fd, items, [&](const WorkItem&) {
+          return std::vector<Value>{ptr_to(ia), ptr_to(ib), ptr_to(ic), Value::number(num(count))};
+        }, in.where(fd->getLocation()));
+      }
+      no_unwritten_reads(in, in.region(ic), true, "the batched kernel computes C = A*B and must not read C");
+      for (std::int64_t p = 0; p < count; ++p) {
+        check_product(in, in.region(ic), as[static_cast<std::size_t>(p)], bs[static_cast<std::size_t>(p)],
+                      cs[static_cast<std::size_t>(p)], std::nullopt, std::nullopt, true, "sum_j A(i,j)*B(j,l)");
+      }
+      if (!have_counts) {
+        rep.counts = in.counts;
+        have_counts = true;
+      }
+    }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+    ++instantiations;
+  }
+  rep.instantiations = instantiations;
+  rep.counts = OpCounts{};  // counts over a whole batch are not per product
+  rep.proven_what = "work-groups of BWG = " + std::to_string(bwg) + " items (PPG = " + std::to_string(ppg) +
+                    ") run in lock-step between barriers, for count = " + std::to_string(counts[0]) + " (" +
+                    std::to_string((counts[0] + per_group - 1) / per_group) + " groups, the last one partial) and count = 3: every C_p = A_p*B_p "
+                    "(product p at 16p), each element written exactly once, C not read, nothing past the batch touched, "
+                    "no data race on __local or __global memory";
+}
+
+// opencl-fast: the three fused linear-combination passes of one level of the
+// scheme, for ONE symbolic work-item (j, i) = (get_global_id(0), get_global_id(1))
+// and symbolic block sizes, leading dimensions and block strides: every
+// output block element (i, j) equals the scheme's combination of the input
+// blocks' elements (i, j):
+//   lin_a  S_r = sum_x U(x,r) A_x    A_x = A block (x / k, x % k) of bm x bk, S_r at r*sS, ld bk
+//   lin_b  T_r = sum_y V(y,r) B_y    B_y = B block (y / n, y % n) of bk x bn, T_r at r*sT, ld bn
+//   lin_c  C_z = alpha sum_r W(z,r) M_r + beta C_z (beta = 0: C not read), C_z block (z / n, z % n) of bm x bn
+void check_oclfast(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, const std::string& pass,
+                   const lai::gen::Scheme* scheme, KernelReport& rep) {
+  if (scheme == nullptr) {
+    throw CannotVerify("cannot verify: " + fd->getNameAsString() + " is an opencl-fast kernel: give its scheme file (--scheme FILE, the scheme named in the kernel)");
+  }
+  if (scheme->m != t.m || scheme->k != t.k || scheme->n != t.n || fd->getNameAsString().find("lai_" + scheme->name + "_") != 0) {
+    throw CannotVerify("cannot verify: --scheme " + scheme->name + " is not the scheme of " + fd->getNameAsString());
+  }
+  const int R = scheme->rank;
+  VarTable vars;
+  bool have_counts = false, saw_active = false;
+  int inactive = 0;
+  explore(rep, [&](Interpreter& in, std::vector<int>) {
+    const Poly i = Poly::variable(vars.intern("i")), j = Poly::variable(vars.intern("j"));
+    NDRange nd;
+    nd.global_id[0] = j;
+    nd.global_id[1] = i;
+    install_ocl_models(in, nd);
+    const bool lc = pass == "lin_c";
+    check_signature(in, fd, lc ? "piiiffpi" : "piiipi", "opencl-fast " + pass);
+    // Row/column block counts and sizes of the input (lin_a, lin_b) or C (lin_c).
+    const int brows = pass == "lin_b" ? t.k : t.m, bcols = pass == "lin_a" ? t.k : t.n;
+    const std::string rn = pass == "lin_b" ? "bk" : "bm", cn = pass == "lin_a" ? "bk" : "bn";
+    const Poly rows = Poly::variable(vars.intern(rn)), cols = Poly::variable(vars.intern(cn));
+    const Poly ld = Poly::variable(vars.intern(pass == "lin_a" ? "lda" : pass == "lin_b" ? "ldb" : "ldc"));
+    const Poly stride = Poly::variable(vars.intern(pass == "lin_a" ? "sS" : pass == "lin_b" ? "sT" : "sM"));
+    const std::string mat = pass == "lin_a" ? "A" : pass == "lin_b" ? "B" : "C";
+    const std::string prod = pass == "lin_a" ? "S" : pass == "lin_b" ? "T" : "M";
+    const auto block_elem = [&](int x) { return (num(x / bcols) * rows + i) * ld + num(x % bcols) * cols + j; };
+    const auto prod_elem = [&](int r) { return num(r) * stride + i * cols + j; };
+    Region big = operand(mat, lc, true), rp = operand(prod, !lc, true);
+    std::vector<VarId> bv, pv;
+    for (int x = 0; x < brows * bcols; ++x) {
+      const std::string en = mat + std::to_string(x) + "(i,j)";
+      bv.push_back(vars.intern(en));
+      big.elements[block_elem(x)] = Element{bv.back(), en};
+    }
+    for (int r = 0; r < R; ++r) {
+      const std::string en = prod + std::to_string(r) + "(i,j)";
+      pv.push_back(vars.intern(en));
+      rp.elements[prod_elem(r)] = Element{pv.back(), en};
+    }
+    const VarId alpha = vars.intern("alpha"), beta = vars.intern("beta");
+    const int ib = in.add_region(std::move(big)), ip = in.add_region(std::move(rp));
+    std::vector<Value> args;
+    if (lc) {
+      args = {ptr_to(ip), Value::number(stride), Value::number(rows), Value::number(cols), Value::number(Poly::variable(alpha)),
+              Value::number(Poly::variable(beta)), ptr_to(ib), Value::number(ld)};
+    } else {
+      args = {ptr_to(ib), Value::number(ld), Value::number(rows), Value::number(cols), ptr_to(ip), Value::number(stride)};
+    }
+    in.call(fd, std::move(args), in.where(fd->getLocation()));
+    bool in_i = false, in_j = false, out = false;
+    for (const Fact& f : in.facts()) {
+      if (f.p == i - rows) (f.rel == Fact::Rel::Lt0 ? in_i : out) = true;
+      if (f.p == j - cols) (f.rel == Fact::Rel::Lt0 ? in_j : out) = true;
+    }
+    const int out_region = lc ? ib : ip;
+    if (out || !(in_i && in_j)) {
+      for (int id : {ib, ip}) {
+        const Region& reg = in.region(id);
+        if (!reg.cells.empty() || reg.reads > 0) {
+          throw KernelWrong(std::string(out ? "work-item (j, i) outside the block" : "a path that does not establish i < " + rn + " and j < " + cn) +
+                            " touches " + reg.name + path_suffix(in));
+        }
+      }
+      ++inactive;
+      return;
+    }
+    saw_active = true;
+    const Region& outr = in.region(out_region);
+    const auto bs = in.substitution().find(beta);
+    if (lc && bs != in.substitution().end() && bs->second.is_zero()) no_unwritten_reads(in, outr, true, "beta = 0 (C is not read)");
+    const int nout = lc ? brows * bcols : R;
+    for (int o = 0; o < nout; ++o) {
+      Poly expected;
+      if (lc) {
+        for (int r = 0; r < R; ++r) expected += Poly::variable(pv[static_cast<std::size_t>(r)]).scaled(scheme->W[static_cast<std::size_t>(o) * R + r]);
+        expected = Poly::variable(alpha) * expected + Poly::variable(beta) * Poly::variable(bv[static_cast<std::size_t>(o)]);
+      } else {
+        const auto& F = pass == "lin_a" ? scheme->U : scheme->V;
+        for (int x = 0; x < brows * bcols; ++x) expected += Poly::variable(bv[static_cast<std::size_t>(x)]).scaled(F[static_cast<std::size_t>(x) * R + o]);
+      }
+      expected = in.normalize(expected);
+      const Poly off = lc ? block_elem(o) : prod_elem(o);
+      const std::string en = outr.elements.at(off).name;
+      const auto it = outr.cells.find(off);
+      if (it == outr.cells.end()) throw KernelWrong(en + " is never written" + path_suffix(in));
+      if (it->second.value.kind != Value::Kind::Number) throw KernelWrong(en + " holds a non-number");
+      const Poly got = in.normalize(it->second.value.num);
+      if (!(got == expected)) {
+        throw KernelWrong(en + " is wrong (last written at " + it->second.last_write + ")" + path_suffix(in) + ": it differs from " +
+                          (lc ? "alpha * sum_r W(z,r) M_r + beta*C_z" : pass == "lin_a" ? "sum_x U(x,r) A_x" : "sum_y V(y,r) B_y") +
+                          " by " + (got - expected).str(in.vars()));
+      }
+    }
+    if (!have_counts && in.substitution().empty()) {
+      rep.counts = in.counts;
+      have_counts = true;
+    }
+  }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+  if (!saw_active) throw CannotVerify("cannot verify: no path of " + fd->getNameAsString() + " is inside the block");
+  const std::string what = pass == "lin_a" ? "S_r = sum_x U(x,r) A_x for all " + std::to_string(R) + " r"
+                           : pass == "lin_b" ? "T_r = sum_y V(y,r) B_y for all " + std::to_string(R) + " r"
+                                             : "C_z = alpha*sum_r W(z,r) M_r + beta*C_z for all " + std::to_string(t.m * t.n) +
+                                                   " z (beta = 0 path: C not read)";
+  rep.proven_what = "for one symbolic work-item (j, i) inside the block and symbolic block sizes, leading dimension and block "
+                    "stride: element (i, j) of " + what + " (U, V, W of " + scheme->name + "), each output element written "
+                    "exactly once, nothing else touched; work-items outside the block touch no memory";
+}
+
 struct BlockCase {
   int m, n, k;
   bool ta, tb;
@@ -579,12 +855,32 @@ void check_cppblock(clang::ASTContext& ctx, const FunctionDecl* fd, const Functi
                     "elements written; returns 0) for the instantiations:" + list;
 }
 
+// The GEMM leaf kernels (lai-gen gemm-kernel). Not modelled yet: refused.
+void check_gemm(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, clang::ASTUnit& unit, KernelReport& rep) {
+  (void)ctx;
+  (void)unit;
+  (void)rep;
+  VarTable vt;
+  const Interpreter tmp(ctx, vt, {});
+  tmp.cannot("GEMM leaf kernel " + fd->getNameAsString() + " [" + t.kind + "] (work-group GEMM contract not implemented)", fd->getLocation());
+}
+
 std::optional<Target> target_of(const std::string& name, const Options& o) {
   static const std::regex re(
       "^lai_.*_([0-9]+)x([0-9]+)x([0-9]+)_r[0-9]+_(cpp4x4|cppblock|oclbatched)_(f32|f64)(_rowmajor)?(_beta0)?$");
+  // The GPU targets: lai_<stem>_oclbatchedv_<dtype>_<layout>, lai_<stem>_oclfast_<dtype>_lin_{a,b,c}.
+  static const std::regex re_gpu(
+      "^lai_.*_([0-9]+)x([0-9]+)x([0-9]+)_r[0-9]+_(oclbatchedv|oclfast)_(f32|f64)_(aos|aosv|soa|il|lin_a|lin_b|lin_c)$");
   std::smatch mt;
   Target t;
-  if (std::regex_match(name, mt, re)) {
+  if (std::regex_match(name, mt, re_gpu) && (mt[4].str() == "oclfast") == mt[6].str().starts_with("lin_")) {
+    t.m = std::stoi(mt[1]);
+    t.k = std::stoi(mt[2]);
+    t.n = std::stoi(mt[3]);
+    t.kind = mt[4].str() + "-" + mt[6].str();
+  } else if (std::regex_match(name, mt, std::regex("^lai_gemm_(tiled|nvmma)_(f32|f64)(_pack)?$"))) {
+    t.kind = std::string("gemm-") + mt[1].str() + (mt[3].matched ? "-pack" : "");
+  } else if (std::regex_match(name, mt, re)) {
     t.m = std::stoi(mt[1]);
     t.k = std::stoi(mt[2]);
     t.n = std::stoi(mt[3]);
@@ -648,6 +944,8 @@ FileReport verify_file(const std::string& path, const Options& options) {
       todo.emplace_back(found, *t);
     }
   }
+  std::vector<lai::gen::Scheme> schemes;
+  bool schemes_loaded = false;
   for (const auto& [fd, t] : todo) {
     KernelReport rep;
     rep.name = fd->getNameAsString();
@@ -657,6 +955,35 @@ FileReport verify_file(const std::string& path, const Options& options) {
       if (t.kind == "cpp4x4" || t.kind == "cpp4x4-beta0" || t.kind == "cpp4x4-rowmajor" ||
           t.kind == "cpp4x4-rowmajor-beta0") {
         check_cpp4x4(ctx, fd, t, rep);
+      } else if (t.kind.starts_with("oclbatchedv-")) {
+        const std::string layout = t.kind.substr(12);
+        if (layout == "aos") {
+          const auto bwg = macro_int(*unit, "BWG"), ppg = macro_int(*unit, "PPG");
+          if (!bwg || !ppg || *bwg < 1 || *ppg < 1 || *bwg > 1024 || *ppg > 64) {
+            throw CannotVerify("cannot verify: " + rep.name + " without integer macros BWG and PPG");
+          }
+          check_batchedv_aos(ctx, fd, t, *bwg, *ppg, rep);
+        } else {
+          std::int64_t ilw = 0;
+          if (layout == "il") {
+            const auto v = macro_int(*unit, "ILW");
+            if (!v || *v < 1 || *v > 4096) throw CannotVerify("cannot verify: " + rep.name + " without an integer macro ILW");
+            ilw = *v;
+          }
+          check_batchedv_stride(ctx, fd, t, layout, ilw, rep);
+        }
+      } else if (t.kind.starts_with("oclfast-")) {
+        if (!schemes_loaded) {
+          for (const auto& f : options.schemes) schemes.push_back(lai::gen::load_scheme(lai::gen::parse_scheme_ref(f)));
+          schemes_loaded = true;
+        }
+        const lai::gen::Scheme* scheme = nullptr;
+        for (const auto& sc : schemes) {
+          if (rep.name.starts_with("lai_" + sc.name + "_oclfast_")) scheme = &sc;
+        }
+        check_oclfast(ctx, fd, t, t.kind.substr(8), scheme, rep);
+      } else if (t.kind.starts_with("gemm-")) {
+        check_gemm(ctx, fd, t, *unit, rep);
       } else if (t.kind == "oclbatched") {
         check_oclbatched(ctx, fd, t, rep);
       } else if (t.kind == "cppblock") {
@@ -675,6 +1002,9 @@ FileReport verify_file(const std::string& path, const Options& options) {
       rep.message = "WRONG: " + rep.name + ": " + e.what();
     } catch (const lai::gen::RationalOverflow& e) {
       rep.message = std::string("cannot verify: exact arithmetic overflowed 64 bits in ") + rep.name;
+    } catch (const std::exception& e) {
+      // The scheme file did not load, or similar: never a pass.
+      rep.message = std::string("cannot verify: ") + rep.name + ": " + e.what();
     }
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
     report.kernels.push_back(std::move(rep));

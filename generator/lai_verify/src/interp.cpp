@@ -3,6 +3,7 @@
 #include "interp.hpp"
 
 #include <clang/AST/ASTContext.h>
+#include <clang/AST/Attr.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/Stmt.h>
@@ -75,6 +76,8 @@ struct Interpreter::Frame {
 
 Interpreter::Interpreter(ASTContext& ctx, VarTable& vars, std::vector<int> decisions)
     : ctx_(ctx), vars_(vars), decisions_(std::move(decisions)) {}
+
+Interpreter::~Interpreter() = default;
 
 int Interpreter::add_region(Region r) {
   const int id = next_region_++;
@@ -160,6 +163,7 @@ Value Interpreter::load(const Pointer& p, const std::string& at) {
                         " elements, at " + at);
     }
   }
+  if (current_ >= 0 && (r.shared || r.role == Region::Role::Operand)) race_check(r, off, false, at);
   const auto it = r.cells.find(off);
   Value whole;
   if (it != r.cells.end()) {
@@ -207,6 +211,7 @@ void Interpreter::store(const Pointer& p, Value v, const std::string& at) {
     }
     if (!p.path.empty()) cannot_at("field access into an operand", at);
   }
+  if (current_ >= 0 && (r.shared || r.role == Region::Role::Operand)) race_check(r, off, true, at);
   Cell& cell = r.cells[off];
   if (p.path.empty()) {
     cell.value = std::move(v);
@@ -305,8 +310,29 @@ Interpreter::Flow Interpreter::exec(const Stmt* s) {
     if (is->getElse() != nullptr) return exec(is->getElse());
     return Flow::Normal;
   }
+  if (const auto* as = dyn_cast<AttributedStmt>(s)) {
+    // Loop hints (#pragma unroll) and the like do not change semantics.
+    for (const Attr* a : as->getAttrs()) {
+      if (!isa<LoopHintAttr>(a) && !isa<OpenCLUnrollHintAttr>(a)) cannot(std::string("statement attribute ") + a->getSpelling(), s->getBeginLoc());
+    }
+    return exec(as->getSubStmt());
+  }
   if (const auto* fs = dyn_cast<ForStmt>(s)) {
     if (fs->getConditionVariable() != nullptr) cannot("for with a condition variable", fs->getBeginLoc());
+    if (grid_stride_ && grid_stride_loop(fs)) {
+      // One iteration for the symbolic index (see set_grid_stride).
+      f.scopes.emplace_back();
+      exec(fs->getInit());
+      Flow result = Flow::Normal;
+      const Expr* c = fs->getCond();
+      if (truth(rvalue(c), c->getType(), c)) {
+        const Flow flow = exec(fs->getBody());
+        if (flow == Flow::Return) result = flow;
+      }
+      for (int id : f.scopes.back()) regions_.erase(id);
+      f.scopes.pop_back();
+      return result;
+    }
     f.scopes.emplace_back();
     if (fs->getInit() != nullptr) exec(fs->getInit());
     Flow result = Flow::Normal;
@@ -365,6 +391,32 @@ Interpreter::Flow Interpreter::exec(const Stmt* s) {
 void Interpreter::declare(const VarDecl* vd) {
   Frame& f = *frames_.back();
   const QualType t = vd->getType();
+  if (t.getAddressSpace() == LangAS::opencl_local) {
+    // __local: one object per work-group, shared by its work-items.
+    if (current_ < 0) cannot("__local variable outside work-group execution", vd->getLocation());
+    if (vd->getInit() != nullptr) cannot("initialized __local variable", vd->getLocation());
+    const auto it = shared_locals_.find(vd);
+    if (it != shared_locals_.end()) {
+      f.vars[vd] = Pointer{it->second, Poly(), {}};
+      return;
+    }
+    std::int64_t n = 1;
+    QualType et = t;
+    while (const auto* at = ctx_.getAsConstantArrayType(et)) {
+      n *= static_cast<std::int64_t>(at->getSize().getZExtValue());
+      et = at->getElementType();
+    }
+    if (n > 1'000'000) cannot("__local array of " + std::to_string(n) + " elements", vd->getLocation());
+    Region r;
+    r.name = vd->getNameAsString();
+    r.role = Region::Role::Local;
+    r.size = n;
+    r.shared = true;
+    const int id = add_region(std::move(r));
+    shared_locals_[vd] = id;
+    f.vars[vd] = Pointer{id, Poly(), {}};
+    return;
+  }
   if (vd->isStaticLocal() || vd->hasGlobalStorage()) cannot("static local variable " + vd->getNameAsString(), vd->getLocation());
   const Expr* init = vd->getInit();
   if (t->isReferenceType()) {
@@ -375,6 +427,20 @@ void Interpreter::declare(const VarDecl* vd) {
   if (const auto* at = ctx_.getAsConstantArrayType(t)) {
     const std::uint64_t n = at->getSize().getZExtValue();
     if (n > 1'000'000) cannot("local array of " + std::to_string(n) + " elements", vd->getLocation());
+    if (ctx_.getAsConstantArrayType(at->getElementType()) != nullptr) {
+      // Multi-dimensional: one region of all elements, row-major (a[i][j]
+      // is element i*cols + j through the array-to-pointer rules below).
+      if (init != nullptr) cannot("initialized multi-dimensional array", vd->getLocation());
+      std::int64_t total = 1;
+      QualType et = t;
+      while (const auto* a2 = ctx_.getAsConstantArrayType(et)) {
+        total *= static_cast<std::int64_t>(a2->getSize().getZExtValue());
+        et = a2->getElementType();
+      }
+      const int id = new_local(vd->getNameAsString(), Value(), total);
+      f.vars[vd] = Pointer{id, Poly(), {}};
+      return;
+    }
     const int id = new_local(vd->getNameAsString(), Value(), static_cast<std::int64_t>(n));
     f.vars[vd] = Pointer{id, Poly(), {}};
     if (init != nullptr) {
@@ -398,6 +464,27 @@ void Interpreter::declare(const VarDecl* vd) {
 Value Interpreter::init_value(const Expr* init, const QualType& type, const Expr* at) {
   const Expr* e = init;
   if (const auto* ewc = dyn_cast<ExprWithCleanups>(e)) e = ewc->getSubExpr();
+  if (const auto* il = dyn_cast<InitListExpr>(e); il != nullptr && type->isVectorType()) {
+    // (double4)(a, b, c, d), (double4)(v2, a, b): components in order;
+    // one scalar is splat to every component.
+    const auto* vt = type->castAs<VectorType>();
+    const unsigned n = vt->getNumElements();
+    Value v;
+    v.kind = Value::Kind::Aggregate;
+    for (unsigned i = 0; i < il->getNumInits(); ++i) {
+      const Expr* x = il->getInit(i);
+      Value xv = x->isGLValue() ? load(lvalue(x), where(x->getExprLoc())) : rvalue(x);
+      if (xv.kind == Value::Kind::Aggregate) {
+        for (auto& c : xv.elems) v.elems.push_back(c);
+      } else {
+        v.elems.push_back(xv);
+      }
+    }
+    if (v.elems.size() == 1 && n > 1) v.elems.assign(n, v.elems[0]);
+    if (v.elems.empty()) v.elems.assign(n, Value::number(Poly()));
+    if (v.elems.size() != n) cannot("vector initializer with " + std::to_string(v.elems.size()) + " components for " + type_name(type), at->getBeginLoc());
+    return v;
+  }
   if (const auto* il = dyn_cast<InitListExpr>(e)) {
     if (const auto* rt = type->getAsRecordDecl()) {
       const auto* rd = rt->getDefinition();
@@ -440,6 +527,12 @@ Value Interpreter::default_value(const QualType& type, bool zero, const Expr* at
         v.elems.push_back(default_value(fd->getType(), zero, at));
       }
     }
+    return v;
+  }
+  if (const auto* vt = type->getAs<VectorType>()) {
+    Value v;
+    v.kind = Value::Kind::Aggregate;
+    v.elems.assign(vt->getNumElements(), zero ? Value::number(Poly()) : Value());
     return v;
   }
   if (type->isArrayType()) {
@@ -513,7 +606,23 @@ Pointer Interpreter::lvalue(const Expr* e) {
     if (base.kind != Value::Kind::Pointer || idx.kind != Value::Kind::Number) cannot("subscript", e->getExprLoc());
     if (!base.ptr.path.empty()) cannot("subscript of a pointer into a struct", e->getExprLoc());
     Pointer p = base.ptr;
-    p.offset = p.offset + idx.num;
+    // a[i] of an array of arrays designates row i: i * (elements per row).
+    std::int64_t scale = 1;
+    QualType et = e->getType();
+    while (const auto* at = ctx_.getAsConstantArrayType(et)) {
+      scale *= static_cast<std::int64_t>(at->getSize().getZExtValue());
+      et = at->getElementType();
+    }
+    p.offset = p.offset + (scale == 1 ? idx.num : idx.num.scaled(Rational(scale)));
+    return p;
+  }
+  if (const auto* ve = dyn_cast<ExtVectorElementExpr>(e)) {
+    llvm::SmallVector<uint32_t, 16> idx;
+    ve->getEncodedElementAccess(idx);
+    if (idx.size() != 1 || ve->isArrow()) cannot("assignment to several vector components", e->getExprLoc());
+    if (!ve->getBase()->isGLValue()) cannot("component of a vector temporary as an lvalue", e->getExprLoc());
+    Pointer p = lvalue(ve->getBase());
+    p.path.push_back(idx[0]);
     return p;
   }
   if (const auto* me = dyn_cast<MemberExpr>(e)) {
@@ -617,6 +726,23 @@ Value Interpreter::rvalue(const Expr* e) {
   if (const auto* di = dyn_cast<CXXDefaultInitExpr>(e)) return rvalue(di->getExpr());
   if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(e)) return rvalue(bt->getSubExpr());
   if (isa<InitListExpr>(e)) return init_value(e, e->getType(), e);
+  if (const auto* cl = dyn_cast<CompoundLiteralExpr>(e)) return init_value(cl->getInitializer(), e->getType(), e);
+  if (const auto* ve = dyn_cast<ExtVectorElementExpr>(e)) {
+    const Expr* b = ve->getBase();
+    if (ve->isArrow()) cannot("vector component through a pointer", e->getExprLoc());
+    const Value v = b->isGLValue() ? load(lvalue(b), where(b->getExprLoc())) : rvalue(b);
+    if (v.kind != Value::Kind::Aggregate) cannot("component of a non-vector value", e->getExprLoc());
+    llvm::SmallVector<uint32_t, 16> idx;
+    ve->getEncodedElementAccess(idx);
+    Value out;
+    out.kind = Value::Kind::Aggregate;
+    for (uint32_t i : idx) {
+      if (i >= v.elems.size()) cannot("vector component out of range", e->getExprLoc());
+      out.elems.push_back(v.elems[i]);
+    }
+    if (idx.size() == 1) return out.elems[0];
+    return out;
+  }
   if (isa<ImplicitValueInitExpr>(e)) return default_value(e->getType(), true, e);
   if (const auto* ce = dyn_cast<CXXConstructExpr>(e)) {
     const CXXConstructorDecl* ctor = ce->getConstructor();
@@ -798,6 +924,13 @@ Value Interpreter::cast_expr(const Expr* e) {
       return Value::pointer(Pointer{});
     case CK_ConstructorConversion:
       return rvalue(sub);
+    case CK_VectorSplat: {
+      const Value x = rvalue(sub);
+      Value v;
+      v.kind = Value::Kind::Aggregate;
+      v.elems.assign(e->getType()->castAs<VectorType>()->getNumElements(), x);
+      return v;
+    }
     default:
       break;
   }
@@ -835,6 +968,17 @@ Value Interpreter::arith(int opcode, const Value& a, const Value& b, const QualT
     }
     cannot("pointer arithmetic of this form", at->getExprLoc());
   }
+  if (const auto* vt = type->getAs<VectorType>()) {
+    // Component-wise (a scalar operand was splat by an implicit cast).
+    if (a.kind != Value::Kind::Aggregate || b.kind != Value::Kind::Aggregate || a.elems.size() != b.elems.size() ||
+        a.elems.size() != vt->getNumElements()) {
+      cannot("vector arithmetic on operands of different shapes", at->getExprLoc());
+    }
+    Value v;
+    v.kind = Value::Kind::Aggregate;
+    for (std::size_t i = 0; i < a.elems.size(); ++i) v.elems.push_back(arith(opcode, a.elems[i], b.elems[i], vt->getElementType(), at));
+    return v;
+  }
   if (a.kind != Value::Kind::Number || b.kind != Value::Kind::Number) cannot("arithmetic on a non-number", at->getExprLoc());
   const Poly x = normalize(a.num), y = normalize(b.num);
   if (is_float(type)) {
@@ -869,10 +1013,45 @@ Value Interpreter::arith(int opcode, const Value& a, const Value& b, const QualT
     case BO_Mul: return Value::number(check_int(x * y, type, at));
     case BO_Div:
     case BO_Rem: {
+      if (!x.is_constant() && y.is_constant() && y.constant_term().is_integer() && Rational(0) < y.constant_term()) {
+        // (d*q + v) / d = q and % d = v for a residue v in [0, d) and integer
+        // q >= 0 (indices): the terms divisible by d and the one residue.
+        const std::int64_t d = y.constant_term().num();
+        Poly quot, rest;
+        for (const auto& [m, c] : x.terms()) {
+          Poly term = Poly::constant(c);
+          for (VarId v : m) term = term * Poly::variable(v);
+          if (c.is_integer() && c.num() % d == 0) {
+            quot += term.scaled(Rational(1, d));
+          } else {
+            rest += term;
+          }
+        }
+        bool ok = rest.is_zero();
+        if (!ok && rest.terms().size() == 1) {
+          const auto& [m, c] = *rest.terms().begin();
+          const auto r = m.size() == 1 ? residues_.find(m[0]) : residues_.end();
+          ok = c == Rational(1) && r != residues_.end() && r->second <= d;
+        }
+        if (!ok) cannot("integer division of symbolic value " + x.str(vars_) + " by " + std::to_string(d), at->getExprLoc());
+        return Value::number(op == BO_Div ? quot : rest);
+      }
       if (!x.is_constant() || !y.is_constant()) cannot("integer division of symbolic values", at->getExprLoc());
       const std::int64_t p = x.constant_term().num(), q = y.constant_term().num();
       if (q == 0) throw KernelWrong("integer division by zero at " + where(at->getExprLoc()));
       return Value::number(check_int(Poly::constant(Rational(op == BO_Div ? p / q : p % q)), type, at));
+    }
+    case BO_Shl:
+    case BO_Shr:
+    case BO_And:
+    case BO_Or:
+    case BO_Xor: {
+      // Bit operations on concrete values only (index arithmetic: e >> 2, e & 3).
+      if (!x.is_constant() || !y.is_constant()) cannot("bit operation on symbolic values", at->getExprLoc());
+      const std::int64_t p = x.constant_term().num(), q = y.constant_term().num();
+      if ((op == BO_Shl || op == BO_Shr) && (q < 0 || q > 62 || p < 0)) cannot("shift out of range", at->getExprLoc());
+      const std::int64_t v = op == BO_Shl ? (p << q) : op == BO_Shr ? (p >> q) : op == BO_And ? (p & q) : op == BO_Or ? (p | q) : (p ^ q);
+      return Value::number(check_int(Poly::constant(Rational(v)), type, at));
     }
     default:
       cannot(std::string("integer operator ") + BinaryOperator::getOpcodeStr(op).str(), at->getExprLoc());
@@ -1024,7 +1203,12 @@ Value Interpreter::binary(const Expr* e) {
     case BO_Sub:
     case BO_Mul:
     case BO_Div:
-    case BO_Rem: {
+    case BO_Rem:
+    case BO_Shl:
+    case BO_Shr:
+    case BO_And:
+    case BO_Or:
+    case BO_Xor: {
       const Value a = rvalue(l), b = rvalue(r);
       return arith(op, a, b, e->getType(), e);
     }
@@ -1130,6 +1314,222 @@ Value Interpreter::call_expr(const Expr* e) {
   if (ext != externals_.end() && !fd->hasBody()) return ext->second(*this, ce, args);
   if (!fd->hasBody()) cannot("call to " + fd->getNameAsString() + ", which has no body and no model", e->getExprLoc());
   return call(fd, std::move(args), at);
+}
+
+// ---- OpenCL work-groups ------------------------------------------------------
+
+namespace {
+
+bool is_call_to(const Expr* e, const char* name) {
+  const auto* ce = dyn_cast<CallExpr>(e->IgnoreParenImpCasts());
+  if (ce == nullptr) return false;
+  const FunctionDecl* fd = ce->getDirectCallee();
+  return fd != nullptr && fd->getNameAsString() == name;
+}
+
+bool call_with_zero(const Expr* e, const char* name) {
+  if (!is_call_to(e, name)) return false;
+  const auto* ce = cast<CallExpr>(e->IgnoreParenImpCasts());
+  if (ce->getNumArgs() != 1) return false;
+  const auto* il = dyn_cast<IntegerLiteral>(ce->getArg(0)->IgnoreParenImpCasts());
+  return il != nullptr && il->getValue() == 0;
+}
+
+const ValueDecl* ref_to(const Expr* e) {
+  const auto* dr = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+  return dr == nullptr ? nullptr : dr->getDecl();
+}
+
+// Whether s assigns (=, op=, ++, --) or takes the address of d.
+bool modifies(const Stmt* s, const ValueDecl* d) {
+  if (s == nullptr) return false;
+  if (const auto* bo = dyn_cast<BinaryOperator>(s); bo != nullptr && bo->isAssignmentOp() && ref_to(bo->getLHS()) == d) return true;
+  if (const auto* uo = dyn_cast<UnaryOperator>(s)) {
+    if ((uo->isIncrementDecrementOp() || uo->getOpcode() == UO_AddrOf) && ref_to(uo->getSubExpr()) == d) return true;
+  }
+  for (const Stmt* c : s->children()) {
+    if (modifies(c, d)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Interpreter::grid_stride_loop(const Stmt* s) {
+  const auto* fs = dyn_cast<ForStmt>(s);
+  if (fs == nullptr || fs->getInit() == nullptr || fs->getCond() == nullptr || fs->getInc() == nullptr) return false;
+  const auto* ds = dyn_cast<DeclStmt>(fs->getInit());
+  if (ds == nullptr || !ds->isSingleDecl()) return false;
+  const auto* vd = dyn_cast<VarDecl>(ds->getSingleDecl());
+  if (vd == nullptr || vd->getInit() == nullptr || !call_with_zero(vd->getInit(), "get_global_id")) return false;
+  const auto* cond = dyn_cast<BinaryOperator>(fs->getCond()->IgnoreParenImpCasts());
+  if (cond == nullptr || cond->getOpcode() != BO_LT || ref_to(cond->getLHS()) != vd) return false;
+  const auto* bound = dyn_cast_or_null<ParmVarDecl>(ref_to(cond->getRHS()));
+  if (bound == nullptr) return false;
+  const auto* inc = dyn_cast<CompoundAssignOperator>(fs->getInc());
+  if (inc == nullptr || inc->getOpcode() != BO_AddAssign || ref_to(inc->getLHS()) != vd ||
+      !call_with_zero(inc->getRHS(), "get_global_size")) {
+    return false;
+  }
+  return !modifies(fs->getBody(), vd) && !modifies(fs->getBody(), bound) && !modifies(fs->getCond(), vd);
+}
+
+bool Interpreter::has_barrier(const Stmt* s) {
+  if (s == nullptr) return false;
+  const auto it = barrier_cache_.find(s);
+  if (it != barrier_cache_.end()) return it->second;
+  bool found = false;
+  if (const auto* e = dyn_cast<Expr>(s); e != nullptr && (is_call_to(e, "barrier") || is_call_to(e, "work_group_barrier"))) {
+    found = true;
+  }
+  for (const Stmt* c : s->children()) {
+    if (!found && has_barrier(c)) found = true;
+  }
+  barrier_cache_[s] = found;
+  return found;
+}
+
+void Interpreter::switch_to(std::size_t item) {
+  current_ = static_cast<int>(item);
+  frames_.assign(1, items_[item].frame.get());
+}
+
+void Interpreter::race_check(Region& r, const Poly& off, bool write, const std::string& at) {
+  const int me = items_[static_cast<std::size_t>(current_)].ids.uid;
+  // __local memory is ordered by barriers; __global memory of the operands
+  // is not ordered between work-items at all here (conservative).
+  const long phase = r.shared ? phase_ : 0;
+  Region::Access& a = r.access[off];
+  const auto who = [](int uid) { return uid == -2 ? std::string("several work-items") : "work-item " + std::to_string(uid); };
+  if (a.writer >= 0 && a.writer != me && a.write_phase == phase) {
+    throw KernelWrong("data race: work-item " + std::to_string(me) + (write ? " writes " : " reads ") + offset_text(r, off, vars_) +
+                      " at " + at + ", which " + who(a.writer) + " wrote " +
+                      (r.shared ? "since the last barrier" : "(no barrier orders global memory between work-items)"));
+  }
+  if (write) {
+    if (a.read_phase == phase && a.reader != -1 && a.reader != me) {
+      throw KernelWrong("data race: work-item " + std::to_string(me) + " writes " + offset_text(r, off, vars_) + " at " + at +
+                        ", which " + who(a.reader) + " read " + (r.shared ? "since the last barrier" : "(global memory)"));
+    }
+    a.writer = me;
+    a.write_phase = phase;
+  } else {
+    if (a.read_phase == phase && a.reader != me) {
+      a.reader = -2;
+    } else {
+      a.reader = me;
+      a.read_phase = phase;
+    }
+  }
+}
+
+void Interpreter::call_group(const FunctionDecl* fd, const std::vector<WorkItem>& items,
+                             const std::function<std::vector<Value>(const WorkItem&)>& args, const std::string& at) {
+  const FunctionDecl* def = nullptr;
+  if (!fd->hasBody(def) || def == nullptr) cannot_at("call to " + fd->getNameAsString() + " without a body", at);
+  items_.clear();
+  shared_locals_.clear();
+  for (const WorkItem& w : items) {
+    ItemState st;
+    st.ids = w;
+    st.frame = std::make_unique<Frame>();
+    items_.push_back(std::move(st));
+  }
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    switch_to(i);
+    std::vector<Value> a = args(items_[i].ids);
+    if (a.size() != def->getNumParams()) cannot_at("kernel call with a wrong number of arguments", at);
+    for (unsigned p = 0; p < def->getNumParams(); ++p) {
+      const ParmVarDecl* pd = def->getParamDecl(p);
+      items_[i].frame->vars[pd] = Pointer{new_local(pd->getNameAsString(), std::move(a[p]), std::nullopt), Poly(), {}};
+    }
+  }
+  exec_group(def->getBody());
+  current_ = -1;
+  frames_.clear();
+  items_.clear();
+}
+
+void Interpreter::exec_group(const Stmt* s) {
+  if (!has_barrier(s)) {
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].done) continue;
+      switch_to(i);
+      const Flow flow = exec(s);
+      if (flow == Flow::Return) items_[i].done = true;
+      if (flow == Flow::Break || flow == Flow::Continue) cannot("break or continue across a loop that contains a barrier", s->getBeginLoc());
+    }
+    return;
+  }
+  const auto active = [&] {
+    std::vector<std::size_t> v;
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (!items_[i].done) v.push_back(i);
+    }
+    return v;
+  };
+  // A condition every active work-item must evaluate alike (a barrier in
+  // divergent control flow is undefined behaviour in OpenCL).
+  const auto uniform = [&](const Expr* c) {
+    std::optional<bool> r;
+    for (std::size_t i : active()) {
+      switch_to(i);
+      const bool t = truth(rvalue(c), c->getType(), c);
+      if (r && *r != t) {
+        throw KernelWrong("work-items disagree on the condition at " + where(c->getExprLoc()) +
+                          " of a statement that contains a barrier (barrier in divergent control flow)");
+      }
+      r = t;
+    }
+    return r.value_or(false);
+  };
+  if (const auto* as = dyn_cast<AttributedStmt>(s)) return exec_group(as->getSubStmt());
+  if (const auto* cs = dyn_cast<CompoundStmt>(s)) {
+    for (const Stmt* child : cs->body()) exec_group(child);
+    return;
+  }
+  if (const auto* fs = dyn_cast<ForStmt>(s)) {
+    if (fs->getConditionVariable() != nullptr) cannot("for with a condition variable", fs->getBeginLoc());
+    if (fs->getInit() != nullptr) {
+      for (std::size_t i : active()) {
+        switch_to(i);
+        exec(fs->getInit());
+      }
+    }
+    for (;;) {
+      step(fs);
+      if (fs->getCond() != nullptr && !uniform(fs->getCond())) break;
+      if (active().empty()) break;
+      exec_group(fs->getBody());
+      if (fs->getInc() != nullptr) {
+        for (std::size_t i : active()) {
+          switch_to(i);
+          rvalue(fs->getInc());
+        }
+      }
+    }
+    return;
+  }
+  if (const auto* is = dyn_cast<IfStmt>(s)) {
+    if (is->getInit() != nullptr || is->getConditionVariable() != nullptr) cannot("if with an initializer", is->getBeginLoc());
+    if (uniform(is->getCond())) {
+      exec_group(is->getThen());
+    } else if (is->getElse() != nullptr) {
+      exec_group(is->getElse());
+    }
+    return;
+  }
+  if (const auto* e = dyn_cast<Expr>(s); e != nullptr && (is_call_to(e, "barrier") || is_call_to(e, "work_group_barrier"))) {
+    for (const auto& it : items_) {
+      if (it.done) {
+        throw KernelWrong("work-item " + std::to_string(it.ids.uid) + " returned before the barrier at " + where(s->getBeginLoc()) +
+                          " that the other work-items of its group reach");
+      }
+    }
+    ++phase_;
+    return;
+  }
+  cannot(std::string("barrier inside ") + s->getStmtClassName(), s->getBeginLoc());
 }
 
 }  // namespace lai::verify

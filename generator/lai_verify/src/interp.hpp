@@ -17,8 +17,11 @@
 // sign fact about their difference.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
+#include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -100,6 +103,24 @@ struct Region {
   };
   std::vector<Read> unwritten_reads;
   long reads = 0;
+  // OpenCL __local memory of one work-group (shared by its work-items).
+  bool shared = false;
+  // Work-group execution: who last wrote / read each offset, and in which
+  // barrier interval, to find data races between work-items.
+  struct Access {
+    int writer = -1;
+    long write_phase = -1;
+    int reader = -1;  // -2: several work-items
+    long read_phase = -1;
+  };
+  std::map<Poly, Access> access;
+};
+
+// One work-item of a work-group run in lock-step (concrete ids).
+struct WorkItem {
+  std::array<std::int64_t, 3> local{};
+  std::array<std::int64_t, 3> group{};
+  int uid = 0;  // unique over all work-groups of the run
 };
 
 // A sign fact about an integer polynomial recorded by a fork.
@@ -114,6 +135,7 @@ class Interpreter {
   using External = std::function<Value(Interpreter&, const clang::CallExpr*, std::vector<Value>&)>;
 
   Interpreter(clang::ASTContext& ctx, VarTable& vars, std::vector<int> decisions);
+  ~Interpreter();
 
   int add_region(Region r);
   Region& region(int id);
@@ -123,6 +145,27 @@ class Interpreter {
   // Runs fd with the given argument values (by value: the entry points take
   // scalars and pointers only).
   Value call(const clang::FunctionDecl* fd, std::vector<Value> args, const std::string& where);
+
+  // Runs an OpenCL kernel for the work-items of ONE work-group in lock-step:
+  // statements without barrier() run item after item; a compound statement,
+  // loop or if that contains a barrier runs child by child for all items,
+  // its conditions required to be uniform; each barrier starts a new
+  // interval. __local variables are shared by the group; a conflicting
+  // access of two items in one interval (in __global memory: at all) is a
+  // data race and an error. args(item) gives each item's arguments.
+  void call_group(const clang::FunctionDecl* fd, const std::vector<WorkItem>& items,
+                  const std::function<std::vector<Value>(const WorkItem&)>& args, const std::string& where);
+  // The work-item being executed in call_group (nullptr outside).
+  const WorkItem* current_item() const { return current_ < 0 ? nullptr : &items_[static_cast<std::size_t>(current_)].ids; }
+
+  // Grid-stride loops `for (T i = get_global_id(0); i < bound; i += get_global_size(0))`
+  // whose body does not assign i or bound: executed for one symbolic i (the
+  // work-item index the get_global_id model returns); the other iterations
+  // of the loop are the first iterations of other work-items' indices.
+  void set_grid_stride(bool on) { grid_stride_ = on; }
+  // Declares an integer variable with range [0, bound): (bound*q + v) / bound
+  // is q and (bound*q + v) % bound is v (q integer, non-negative).
+  void set_residue(VarId v, std::int64_t bound) { residues_[v] = bound; }
 
   // Memory access for externals (cblas), with `where` naming the call site;
   // set_model_access(true) around them marks their reads as the model's.
@@ -176,6 +219,12 @@ class Interpreter {
   void step(const clang::Stmt* s);
   void count(bool multiply, bool constant_operand, const Poly& a, const Poly& b);
   int new_local(const std::string& name, Value v, std::optional<std::int64_t> size);
+  void exec_group(const clang::Stmt* s);
+  bool has_barrier(const clang::Stmt* s);
+  void switch_to(std::size_t item);
+  void race_check(Region& r, const Poly& off, bool write, const std::string& at);
+  bool grid_stride_loop(const clang::Stmt* s);
+  Value vector_value(const Value& v, const clang::QualType& type, const clang::Expr* at);
 
   clang::ASTContext& ctx_;
   VarTable& vars_;
@@ -193,6 +242,19 @@ class Interpreter {
   long steps_ = 0;
   bool model_access_ = false;
   int depth_ = 0;
+  // Work-group execution.
+  struct ItemState {
+    WorkItem ids;
+    std::unique_ptr<Frame> frame;
+    bool done = false;
+  };
+  std::vector<ItemState> items_;
+  int current_ = -1;
+  long phase_ = 0;
+  std::map<const clang::VarDecl*, int> shared_locals_;
+  std::map<const clang::Stmt*, bool> barrier_cache_;
+  bool grid_stride_ = false;
+  std::map<VarId, std::int64_t> residues_;
 };
 
 // Whether r is exactly a binary floating value with that many significand

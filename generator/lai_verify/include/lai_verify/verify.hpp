@@ -34,6 +34,10 @@ struct Options {
   // Contract to check them against when the name does not say it:
   // cpp4x4, cpp4x4-beta0, cpp4x4-rowmajor, cpp4x4-rowmajor-beta0, cppblock, oclbatched.
   std::string kind;
+  // Scheme files (lai-gen's readers: .json, .npz:entry, .sms) the opencl-fast
+  // kernels are checked against (their contract is the scheme's U, V, W);
+  // a kernel lai_<name>_oclfast_... uses the scheme named <name>.
+  std::vector<std::string> schemes;
   // Scheme shape m,k,n when the name does not carry _<m>x<k>x<n>_r<rank>.
   std::optional<std::array<int, 3>> shape;
   // Compiler flags added to the built-in ones (include paths, defines).
