@@ -32,6 +32,7 @@
 #include "opencl/gpu.h"
 #include "opencl/gpu_sources.h"
 #include "opencl/pool.h"
+#include "opencl/program_cache.h"
 #include "opencl/runtime.h"
 
 using namespace lai::ocl;
@@ -302,6 +303,34 @@ GemmResult time_gemm(const Runtime& rt, const GemmConfig& cfg, int n, cl_mem A, 
   return r;
 }
 
+// "| 168 regs, 0 spill B, 41472 smem" from ptxas's lines for the GEMM kernel.
+std::string ptxas_summary(const Runtime& rt, const GemmConfig& cfg, const std::string& kernel) {
+  const cl_program p = get_program(rt, gpu_source(cfg.program), cfg.options);
+  std::size_t size = 0;
+  if (clGetProgramBuildInfo(p, rt.device.device, CL_PROGRAM_BUILD_LOG, 0, nullptr, &size) != CL_SUCCESS || size == 0) return "";
+  std::string log(size, '\0');
+  if (clGetProgramBuildInfo(p, rt.device.device, CL_PROGRAM_BUILD_LOG, size, log.data(), nullptr) != CL_SUCCESS) return "";
+  // ptxas info    : Compiling entry function 'lai_gemm_nvmma_f64' for 'sm_90'
+  // ptxas info    : Used 168 registers, 41472 bytes smem, 448 bytes cmem[0]
+  // (and "N bytes stack frame, N bytes spill stores, N bytes spill loads")
+  std::string out;
+  std::size_t at = log.find("'" + kernel + "'");
+  if (at == std::string::npos) at = log.find("Used ");  // another log format: the first kernel's line
+  if (at == std::string::npos) return "";
+  std::istringstream in(log.substr(at));
+  std::string line;
+  std::getline(in, line);  // rest of the "Compiling entry function" line
+  if (line.rfind("Used ", 0) == 0) out = line;
+  for (int lines = 0; lines < 4 && std::getline(in, line); ++lines) {
+    if (line.find("Compiling entry") != std::string::npos) break;
+    if (const auto info = line.find("ptxas info    : "); info != std::string::npos) line = line.substr(info + 16);
+    line.erase(0, line.find_first_not_of(" \t"));
+    if (line.empty() || line.rfind("Function properties", 0) == 0) continue;
+    out += (out.empty() ? "" : "; ") + line;
+  }
+  return out.empty() ? "" : " | " + out;
+}
+
 std::string gemm_json(const GemmResult& r) {
   return fmt("{\"kernel\": \"%s\", \"options\": \"%s\", \"n\": %d, \"ms\": %.4f, \"TFLOPs\": %.3f, \"max_rel_err\": %.3e, "
              "\"ok\": %s, \"error\": \"%s\"}",
@@ -338,9 +367,17 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
         row(fmt("tune %s %s: %s", program.c_str(), options.c_str(), e.message().c_str()));
         continue;
       }
-      const GemmResult r = time_gemm<T>(rt, cfg, tn, A.get(), B.get(), C.get(), std::max(1, a.reps / 2), 16);
-      row(fmt("tune gemm %s n=%d %-80s %9.3f ms %7.2f TFLOP/s err %.1e %s", dt, tn, (program + " " + options).c_str(), r.ms,
-              r.tflops, r.err, r.ok ? "OK" : ("FAIL " + r.error.substr(0, 600)).c_str()));
+      // On NVIDIA the build log of -cl-nv-verbose holds ptxas's registers,
+      // spills and shared memory per kernel: the occupancy limit of each
+      // configuration. The option is not part of the tuning-table entry.
+      if (rt.nvidia) cfg.options += " -cl-nv-verbose";
+      GemmResult r = time_gemm<T>(rt, cfg, tn, A.get(), B.get(), C.get(), std::max(1, a.reps / 2), 16);
+      std::string ptxas;
+      if (rt.nvidia && r.error.empty()) ptxas = ptxas_summary(rt, cfg, program);
+      if (rt.nvidia) cfg.options = options;
+      r.options = options;
+      row(fmt("tune gemm %s n=%d %-80s %9.3f ms %7.2f TFLOP/s err %.1e %s%s", dt, tn, (program + " " + options).c_str(), r.ms,
+              r.tflops, r.err, r.ok ? "OK" : ("FAIL " + r.error.substr(0, 600)).c_str(), ptxas.c_str()));
       js << (first ? "" : ",") << "\n  " << gemm_json(r);
       first = false;
       if (r.ok && r.tflops > top.tflops) {

@@ -21,20 +21,25 @@ using Params = std::map<std::string, long long>;
 struct Variant {
   const char* name;
   const char* template_file;
-  std::vector<std::string> params;
+  std::vector<std::string> params;                        // required in every configuration
+  std::vector<std::pair<std::string, long long>> optional;  // with their values when left out
 };
 
 const std::vector<Variant>& variants() {
   static const std::vector<Variant> v{
-      {"tiled", "opencl_gemm_tiled.cl.in", {"MWG", "NWG", "KWG", "MDIMC", "NDIMC", "PADA", "PADB", "GM"}},
-      {"nvmma", "opencl_gemm_nvmma.cl.in", {"MWG", "NWG", "KWG", "WGM", "WGN", "PADA", "PADB", "GM", "MMA_VOLATILE", "MMAK"}},
+      {"tiled", "opencl_gemm_tiled.cl.in", {"MWG", "NWG", "KWG", "MDIMC", "NDIMC", "PADA", "PADB", "GM"},
+       {{"VEC", 1}, {"NBUF", 1}}},
+      {"nvmma", "opencl_gemm_nvmma.cl.in", {"MWG", "NWG", "KWG", "WGM", "WGN", "PADA", "PADB", "GM", "MMA_VOLATILE", "MMAK"},
+       {{"NBUF", 1}}},
   };
   return v;
 }
 
 // The divisibility rules the kernel's #error also states, checked here so a
 // bad spec fails at generation time with the configuration named.
-void check_config(const std::string& variant, const Params& p, const std::string& where) {
+// Local memory per work-group is checked against 48 KB, the static limit of
+// OpenCL on NVIDIA (and the smallest CL_DEVICE_LOCAL_MEM_SIZE of the targets).
+void check_config(const std::string& variant, const Params& p, std::size_t elem, const std::string& where) {
   auto g = [&](const char* k) { return p.at(k); };
   auto need = [&](bool ok, const std::string& rule) {
     if (!ok) throw InputError(where + ": parameters violate " + rule);
@@ -50,6 +55,17 @@ void check_config(const std::string& variant, const Params& p, const std::string
     need((g("MWG") * g("KWG")) % nt == 0, "MWG*KWG % (MDIMC*NDIMC) == 0");
     need((g("KWG") * g("NWG")) % nt == 0, "KWG*NWG % (MDIMC*NDIMC) == 0");
     need(nt <= 1024, "MDIMC*NDIMC <= 1024");
+    const long long vec = g("VEC");
+    need(vec == 1 || vec == 2 || vec == 4, "VEC in {1, 2, 4}");
+    need(g("NBUF") == 1 || (g("NBUF") == 2 && vec > 1), "NBUF == 1, or 2 with VEC > 1");
+    if (vec > 1) {
+      need((g("MWG") / g("MDIMC")) % vec == 0 && (g("NWG") / g("NDIMC")) % vec == 0,
+           "VEC divides MWG/MDIMC and NWG/NDIMC");
+      need(g("PADA") % vec == 0 && g("PADB") % vec == 0, "VEC divides PADA and PADB");
+    }
+    const long long local = vec == 1 ? g("MWG") * (g("KWG") + g("PADA")) + g("KWG") * (g("NWG") + g("PADB"))
+                                     : g("KWG") * (g("MWG") + g("PADA") + g("NWG") + g("PADB"));
+    need(local * g("NBUF") * static_cast<long long>(elem) <= 49152, "local memory <= 48 KB");
   } else {
     const long long nt = 32 * g("WGM") * g("WGN");
     const long long mk = g("MMAK");
@@ -62,6 +78,9 @@ void check_config(const std::string& variant, const Params& p, const std::string
     need((g("KWG") * g("NWG")) % nt == 0, "KWG*NWG % (32*WGM*WGN) == 0");
     need(nt <= 1024, "32*WGM*WGN <= 1024");
     need(g("MMA_VOLATILE") <= 1, "MMA_VOLATILE is 0 or 1");
+    need(g("NBUF") == 1 || g("NBUF") == 2, "NBUF in {1, 2}");
+    const long long local = g("MWG") * (g("KWG") + g("PADA")) + g("KWG") * (g("NWG") + g("PADB"));
+    need(local * g("NBUF") * static_cast<long long>(elem) <= 49152, "local memory <= 48 KB");
   }
 }
 
@@ -73,6 +92,15 @@ Params read_params(const nlohmann::json& j, const Variant& v, const std::string&
       throw InputError(where + ": parameter " + name + " is missing or not an integer");
     }
     p[name] = j.at(name).get<long long>();
+  }
+  for (const auto& [name, value] : v.optional) {
+    if (!j.contains(name)) {
+      p[name] = value;
+    } else if (!j.at(name).is_number_integer()) {
+      throw InputError(where + ": parameter " + name + " is not an integer");
+    } else {
+      p[name] = j.at(name).get<long long>();
+    }
   }
   for (const auto& [k, _] : j.items()) {
     if (p.find(k) == p.end()) throw InputError(where + ": unknown parameter " + k + " for variant " + v.name);
@@ -118,14 +146,15 @@ std::string emit_gemm_kernel(const std::string& spec_path, Dtype d, const std::s
       throw InputError(where + ": dtype " + dt + " is not among the spec's dtypes");
     }
     const Params defaults = read_params(j.at("defaults").at(dt), *v, where + " defaults." + dt);
-    check_config(vname, defaults, where + " defaults." + dt);
+    const std::size_t elem = d == Dtype::F64 ? 8 : 4;
+    check_config(vname, defaults, elem, where + " defaults." + dt);
     std::string tune;
     if (j.contains("tune") && j.at("tune").contains(dt)) {
       int idx = 0;
       for (const auto& c : j.at("tune").at(dt)) {
         const std::string w = where + " tune." + dt + "[" + std::to_string(idx++) + "]";
         const Params p = read_params(c, *v, w);
-        check_config(vname, p, w);
+        check_config(vname, p, elem, w);
         tune += "// lai-tune: " + options_of(p) + "\n";
       }
     }

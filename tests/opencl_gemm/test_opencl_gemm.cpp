@@ -183,6 +183,19 @@ TEST(OpenclGemm, TiledSmallTiles) {
   leaf_case<float>("tiled", "-DMWG=32 -DNWG=16 -DKWG=8 -DMDIMC=8 -DNDIMC=4 -DPADA=1 -DPADB=0 -DGM=2", 96, 48, 24);
 }
 
+// The vector layout (A transposed in local memory, VEC-wide reads, register
+// prefetch) with one and two local stages, both dtypes, non-square blocks.
+TEST(OpenclGemm, TiledVectorLayout) {
+  REQUIRE_DEVICE();
+  for (int nbuf : {1, 2}) {
+    const std::string nb = " -DNBUF=" + std::to_string(nbuf);
+    leaf_case<float>("tiled", "-DMWG=32 -DNWG=64 -DKWG=8 -DMDIMC=4 -DNDIMC=8 -DPADA=4 -DPADB=4 -DGM=2 -DVEC=4" + nb, 96, 128, 40);
+    leaf_case<float>("tiled", "-DMWG=64 -DNWG=32 -DKWG=16 -DMDIMC=8 -DNDIMC=4 -DPADA=4 -DPADB=0 -DGM=2 -DVEC=2" + nb, 128, 96, 48);
+    if (runtime().fp64)
+      leaf_case<double>("tiled", "-DMWG=32 -DNWG=32 -DKWG=8 -DMDIMC=8 -DNDIMC=4 -DPADA=2 -DPADB=2 -DGM=2 -DVEC=2" + nb, 64, 96, 24);
+  }
+}
+
 // The NVIDIA tensor-core kernel with its mma emulated through local memory:
 // checks every index of the kernel for each instruction shape.
 TEST(OpenclGemm, TensorCoreKernelEmulated) {
@@ -194,6 +207,17 @@ TEST(OpenclGemm, TensorCoreKernelEmulated) {
                           std::to_string(mmak) + " -DLAI_MMA_EMULATE",
                       64, 96, 48);
   }
+  // Two local stages (one barrier per slice), the warp layouts of the H200 sweep.
+  for (int mmak : {4, 8}) {
+    leaf_case<double>("nvmma",
+                      "-DMWG=32 -DNWG=32 -DKWG=8 -DWGM=2 -DWGN=1 -DPADA=4 -DPADB=4 -DGM=2 -DMMA_VOLATILE=0 -DNBUF=2 -DMMAK=" +
+                          std::to_string(mmak) + " -DLAI_MMA_EMULATE",
+                      64, 96, 40);
+  }
+  leaf_case<double>("nvmma",
+                    "-DMWG=64 -DNWG=32 -DKWG=16 -DWGM=4 -DWGN=2 -DPADA=4 -DPADB=4 -DGM=2 -DMMA_VOLATILE=0 -DNBUF=1 "
+                    "-DMMAK=4 -DLAI_MMA_EMULATE",
+                    128, 64, 48);
 }
 
 template <class T>
