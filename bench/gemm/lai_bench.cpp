@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <sys/resource.h>
 #include <iostream>
 
 #include "../common/bench_util.hpp"
@@ -179,6 +180,62 @@ nlohmann::json small_4x4() {
             {"fraction_of_copy", bw_b / bw_c}}}};
 }
 
+// Where the time of one variant goes at n x n x n (docs/results.md, "Profile
+// of the fast GEMM"): wall time, the block engine's thread-seconds per phase
+// (LAI_PROFILE_FAST_GEMM, set here before the first variant runs), and the
+// minor page faults of the first call (workspace and C touched for the first
+// time) and of the later ones (getrusage, whole process).
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+
+template <class T>
+nlohmann::json profile_variant(int n, const std::string& v, int repeats, bool f32) {
+  const std::size_t nn = static_cast<std::size_t>(n) * n;
+  Buffer<T> A(nn), B(nn), C(nn);
+  randn(A.p, nn, 11);
+  randn(B.p, nn, 12);
+  double ph[4];
+  lai_internal_fast_gemm_profile(ph);  // reset
+  long f0 = minor_faults();
+  double t0 = now();
+  if (!variant_gemm<T>(v, n, n, n, A.p, B.p, C.p)) return {{"variant", v}, {"error", lai_last_error()}};
+  const double first = now() - t0;
+  const long first_faults = minor_faults() - f0;
+  lai_internal_fast_gemm_profile(ph);
+  std::vector<double> wall;
+  double sum[4] = {0, 0, 0, 0};
+  f0 = minor_faults();
+  for (int r = 0; r < repeats; ++r) {
+    t0 = now();
+    variant_gemm<T>(v, n, n, n, A.p, B.p, C.p);
+    wall.push_back(now() - t0);
+    lai_internal_fast_gemm_profile(ph);
+    for (int p = 0; p < 4; ++p) sum[p] += ph[p] / repeats;
+  }
+  const long faults = (minor_faults() - f0) / repeats;
+  std::vector<double> tb;
+  for (int r = 0; r < repeats; ++r) {
+    t0 = now();
+    blas_gemm<T>(n, n, n, A.p, B.p, C.p);
+    tb.push_back(now() - t0);
+  }
+  const double busy = sum[0] + sum[1] + sum[2] + sum[3];
+  std::printf("%-4s %5d  %-44s wall %7.3f s (first call %7.3f s, %ld minor faults; later %ld)  OpenBLAS %7.3f s\n"
+              "     thread-s: A/B additions %6.3f (%4.1f%%)  leaves %6.3f (%4.1f%%)  C additions %6.3f (%4.1f%%)  "
+              "other %6.3f (%4.1f%%)\n",
+              f32 ? "f32" : "f64", n, v.c_str(), median(wall), first, first_faults, faults, median(tb), sum[0],
+              100 * sum[0] / busy, sum[1], 100 * sum[1] / busy, sum[2], 100 * sum[2] / busy, sum[3],
+              100 * sum[3] / busy);
+  std::fflush(stdout);
+  return {{"dtype", f32 ? "f32" : "f64"}, {"n", n}, {"variant", v}, {"wall_s", median(wall)},
+          {"first_call_s", first}, {"first_call_minor_faults", first_faults}, {"minor_faults_per_call", faults},
+          {"openblas_s", median(tb)}, {"thread_s_ab_additions", sum[0]}, {"thread_s_leaves", sum[1]},
+          {"thread_s_c_additions", sum[2]}, {"thread_s_other", sum[3]}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -196,7 +253,23 @@ int main(int argc, char** argv) {
   gemm->add_flag("--no-small", no_small, "skip the 4x4 measurements");
   gemm->add_flag("--only-small", only_small, "only the 4x4 measurements (single call and batched)")
       ->excludes("--no-small");
+  CLI::App* prof = app.add_subcommand("profile", "time split of fast GEMM variants (leaves, additions, page faults)");
+  int prof_n = 4096;
+  std::vector<std::string> prof_f64{"strassen2_4x4x4_r49/g6/split2"}, prof_f32{"strassen2_4x4x4_r49/g7/blas"};
+  prof->add_option("--n", prof_n, "size n of the n x n x n product");
+  prof->add_option("--f64", prof_f64, "f64 variants")->delimiter(',');
+  prof->add_option("--f32", prof_f32, "f32 variants")->delimiter(',');
+  prof->add_option("--repeats", o.repeats, "runs after the first (mean of the phases, median of the wall time)");
   CLI11_PARSE(app, argc, argv);
+  if (*prof) {
+    setenv("LAI_PROFILE_FAST_GEMM", "1", 1);  // read by the library at the first variant call
+    std::printf("machine: %s\n", lai_internal_machine_id());
+    nlohmann::json rows = nlohmann::json::array();
+    for (const std::string& v : prof_f64) rows.push_back(profile_variant<double>(prof_n, v, o.repeats, false));
+    for (const std::string& v : prof_f32) rows.push_back(profile_variant<float>(prof_n, v, o.repeats, true));
+    std::printf("%s\n", rows.dump().c_str());
+    return 0;
+  }
   if (only_small) {
     o.sizes.clear();
     o.extra_variants.clear();

@@ -6,6 +6,7 @@
 #include "api/guard.h"
 #include "api/lai_internal.h"
 #include "cpu/fast_gemm.h"
+#include "cpu/fast_gemm_profile.h"
 #include "dispatch/tuning.h"
 #include "cpu/registry.h"
 #include "dispatch/config.h"
@@ -116,6 +117,8 @@ size_t lai_internal_variant_workspace(const char* variant, int f32, int m, int n
     return 0;
   }
 }
+
+void lai_internal_fast_gemm_profile(double out[4]) { lai::cpu::profile::take(out); }
 
 const char* lai_internal_tuned_variant(int f32, int size) {
   try {

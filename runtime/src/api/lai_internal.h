@@ -65,6 +65,12 @@ LAI_API int lai_internal_sgemm_variant(const char* variant, int transa, int tran
 /** Extra memory in bytes the variant uses for a row-major m x n x k product
  *  (f32 != 0: single precision); 0 for blas or an unknown variant. */
 LAI_API size_t lai_internal_variant_workspace(const char* variant, int f32, int m, int n, int k);
+
+/** With LAI_PROFILE_FAST_GEMM set: thread-seconds of the block engine's top
+ *  level since the last call, in out[0] forming temporaries from A and B,
+ *  out[1] leaf products, out[2] adding products into C, out[3] the rest;
+ *  resets them (runtime/src/cpu/fast_gemm_profile.h). */
+LAI_API void lai_internal_fast_gemm_profile(double out[4]);
 /** Variant the tuning table picks for min(m,n,k) = size (thread-local
  *  string, valid until the next call on this thread). */
 LAI_API const char* lai_internal_tuned_variant(int f32, int size);

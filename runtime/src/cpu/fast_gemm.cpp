@@ -10,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include "cpu/fast_gemm_profile.h"
 #include "cpu/registry.h"
 #include "cpu/workspace.h"
 
@@ -196,6 +197,8 @@ struct Engine {
            T* C, int ldc, T* work) const {
     const Level<T> L{levels[l]};
     const auto* tt = L.t;
+    const bool prof = l == 0 && profile::enabled();
+    auto t0 = prof ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     const int mb = m / tt->m, kb = k / tt->k, nb = n / tt->n;
     if (mb == 0 || kb == 0 || nb == 0) {
       Tab<T>::gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
@@ -254,8 +257,10 @@ struct Engine {
           p += em;
         }
       }
+      if (prof) t0 = profile::add(profile::kOther, t0);
       if (cs > 0) combine(opa, fs, ns, ds, cs);
       if (ct > 0) combine(opb, ft, nt, dt, ct);
+      if (prof) t0 = profile::add(profile::kCombine, t0);
       bool any_m = false;
       for (int r = r0; r < r1; ++r) {
         if (!L.active(r)) continue;
@@ -286,6 +291,7 @@ struct Engine {
           any_m = true;
         }
       }
+      if (prof) t0 = profile::add(profile::kLeaf, t0);
       if (any_m) {
         // C_z += w * M_r for the batch, row-interleaved: each C row is read
         // and written while it is in cache for all the batch's products.
@@ -304,11 +310,13 @@ struct Engine {
           }
         }
       }
+      if (prof) t0 = profile::add(profile::kAccumulate, t0);
     }
     if (k0 < k) {
       Tab<T>::gemm(ta, tb, m0, n0, k - k0, alpha, ta ? A + static_cast<std::ptrdiff_t>(k0) * lda : A + k0, lda,
                    tb ? B + k0 : B + static_cast<std::ptrdiff_t>(k0) * ldb, ldb, T(1), C, ldc);
     }
+    if (prof) profile::add(profile::kOther, t0);
   }
 };
 
