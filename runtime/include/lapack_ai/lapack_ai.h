@@ -122,8 +122,10 @@ LAI_API const char* lai_last_error(void);
  * k is 0) and beta is 1, nothing is touched; when beta is 0, C is not read
  * (NaN or Inf in C does not propagate); when alpha is 0, A and B are not read.
  *
- * Dispatch: m, k, n equal to the current scheme's shape -> the scheme's
- * straight-line kernel; with an explicit block threshold, min(m,n,k) >=
+ * Dispatch: m, k, n equal to the current scheme's shape -> a straight-line
+ * kernel (the classical one while no scheme was chosen explicitly, as it is
+ * the fastest for a single product; the chosen scheme's after
+ * lai_set_scheme(name) or LAI_SCHEME); with an explicit block threshold, min(m,n,k) >=
  * lai_get_block_threshold() -> the scheme's one-level block kernel on
  * OpenBLAS leaves; without one, the tuning table's variant for min(m,n,k)
  * (lai_tuning_info); otherwise cblas_dgemm. Returns LAI_SUCCESS, LAI_ERROR_INVALID_ARGUMENT (C untouched),
@@ -143,9 +145,10 @@ LAI_API lai_status lai_sgemm(lai_layout layout, lai_transpose transa, lai_transp
  *
  * count == 0 succeeds without touching anything; otherwise A, B and C must be
  * non-NULL and 16*count elements must fit in size_t bytes. C must not overlap
- * A or B. `backend` chooses the CPU (the current scheme's 4x4 kernel when its
- * shape is 4x4x4, a plain loop otherwise, split over the hardware threads for
- * large batches) or OpenCL (the current scheme's generated batched kernel; a
+ * A or B. `backend` chooses the CPU (the 4x4 kernel single calls use when
+ * its shape is 4x4x4, a plain loop otherwise, split over the hardware threads
+ * for large batches, C written with non-temporal stores when larger than the
+ * caches) or OpenCL (the current scheme's generated batched kernel; a
  * double-precision batch needs a device with fp64). See lai_backend for AUTO.
  * Errors: LAI_ERROR_INVALID_ARGUMENT, LAI_ERROR_NO_DEVICE,
  * LAI_ERROR_NOT_SUPPORTED, LAI_ERROR_OPENCL_BUILD, LAI_ERROR_OPENCL_RUNTIME,
