@@ -58,6 +58,14 @@ demo() {
   echo
   echo "== the fresh kernels against the committed snapshot in generated/"
   (cd "$BUILD_DIR" && ctest -R '^generated_snapshot$' --output-on-failure | grep -E "tests passed|Failed|generated")
+  if [ -x "$BUILD_DIR/generator/lai_verify/lai-verify" ]; then
+    echo
+    echo "== lai-verify: the emitted C++ and OpenCL kernels, executed symbolically (docs/verification.md)"
+    (cd "$BUILD_DIR" && ctest -R '^lai_verify\.(all_default|gap\..*)$' -V 2>&1 |
+       grep -E "lai-verify: |cannot verify|tests passed|tests failed" | sed -E 's/^[0-9]+: //')
+  else
+    echo "(lai-verify not built: the Clang development packages are missing)"
+  fi
   local schemes=("$ROOT"/factors/*.json)
   if [ -d "$LAI_FACTORS_DIR" ]; then
     schemes+=("$LAI_FACTORS_DIR/alphatensor/factorizations_r.npz:4,4,4"
