@@ -1,6 +1,6 @@
 // lai-verify: thin command line over the checker library.
 //
-//   lai-verify [--kernel NAME]... [--kind K] [--shape MxKxN] [--stamp FILE] FILE... [-- CLANG-ARGS]
+//   lai-verify [--kernel NAME]... [--kind K] [--shape MxKxN] [-D NAME=VALUE]... [--stamp FILE] FILE... [-- CLANG-ARGS]
 //
 // Exit status 0 when every kernel of every file is proven, 1 otherwise (a
 // wrong kernel or a construct the checker cannot verify), 2 on usage errors.
@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   app.add_option("--resource-dir", options.resource_dir, "Clang resource directory")->capture_default_str();
   app.add_option("--isystem", options.system_includes, "system include directories for the C++ kernels");
   app.add_option("--stamp", stamp, "file to write when everything is proven (build integration)");
+  std::vector<std::string> defines;
+  app.add_option("-D,--define", defines, "macro NAME=VALUE for the kernel files (e.g. tile parameters of the GEMM kernels)");
   app.add_flag("-q,--quiet", quiet, "print failures only");
   app.allow_extras();  // everything after -- goes to Clang
   try {
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
   }
   options.clang_args = app.remaining();
   if (!options.clang_args.empty() && options.clang_args.front() == "--") options.clang_args.erase(options.clang_args.begin());
+  for (const auto& d : defines) options.clang_args.push_back("-D" + d);
   if (!shape.empty()) {
     std::smatch m;
     if (!std::regex_match(shape, m, std::regex("([0-9]+)x([0-9]+)x([0-9]+)"))) {

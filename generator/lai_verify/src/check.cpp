@@ -855,14 +855,239 @@ void check_cppblock(clang::ASTContext& ctx, const FunctionDecl* fd, const Functi
                     "elements written; returns 0) for the instantiations:" + list;
 }
 
-// The GEMM leaf kernels (lai-gen gemm-kernel). Not modelled yet: refused.
+// The GEMM leaf kernels (lai-gen gemm-kernel, docs/gpu.md "GEMM kernels"),
+// for the tile parameters the file is compiled with (its defaults, or -D
+// options after `--`), run as the runtime launches them (runtime/src/opencl/gpu.cpp):
+//   lai_gemm_tiled_*  local (NDIMC, MDIMC, 1), groups (tiles_m*tiles_n, 1, batch)
+//   lai_gemm_nvmma_*  local (32*WGM*WGN, 1, 1), groups (tiles_m*tiles_n, 1, batch)
+// with M, N, K multiples of MWG, NWG, KWG (the runtime pads; the kernel's
+// size rule), every work-group in lock-step, data, alpha, beta, lda, ldb, ldc
+// and the batch strides sA, sB, sC symbolic: C_b = alpha*A_b*B_b + beta*C_b
+// (row-major; product b at b*sA, b*sB, b*sC), each element of C written once,
+// C not read on the beta = 0 path, nothing else touched, no data race.
+struct GemmCase {
+  int tm, tn, tk, batch;
+};
+
+std::int64_t gemm_macro(clang::ASTUnit& unit, const FunctionDecl* fd, const char* name) {
+  const auto v = macro_int(unit, name);
+  if (!v || *v < 1 || *v > 4096) {
+    throw CannotVerify("cannot verify: " + fd->getNameAsString() + " without an integer macro " + name);
+  }
+  return *v;
+}
+
+void check_gemm_main(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, clang::ASTUnit& unit, KernelReport& rep) {
+  const bool nvmma = t.kind == "gemm-nvmma";
+  const std::int64_t mwg = gemm_macro(unit, fd, "MWG"), nwg = gemm_macro(unit, fd, "NWG"), kwg = gemm_macro(unit, fd, "KWG");
+  std::array<std::int64_t, 3> local{1, 1, 1};
+  std::string params = "MWG=" + std::to_string(mwg) + " NWG=" + std::to_string(nwg) + " KWG=" + std::to_string(kwg);
+  const auto add_param = [&](const char* nm) {
+    const auto v = macro_int(unit, nm);
+    if (v) params += std::string(" ") + nm + "=" + std::to_string(*v);
+    return v;
+  };
+  if (nvmma) {
+    const std::int64_t wgm = gemm_macro(unit, fd, "WGM"), wgn = gemm_macro(unit, fd, "WGN");
+    local = {32 * wgm * wgn, 1, 1};
+    params += " WGM=" + std::to_string(wgm) + " WGN=" + std::to_string(wgn);
+    add_param("MMAK");
+    add_param("NBUF");
+    add_param("PADA");
+    add_param("PADB");
+    add_param("GM");
+    if (macro_int(unit, "LAI_MMA_EMULATE")) params += " LAI_MMA_EMULATE";
+  } else {
+    const std::int64_t mdimc = gemm_macro(unit, fd, "MDIMC"), ndimc = gemm_macro(unit, fd, "NDIMC");
+    local = {ndimc, mdimc, 1};
+    params += " MDIMC=" + std::to_string(mdimc) + " NDIMC=" + std::to_string(ndimc);
+    add_param("VEC");
+    add_param("NBUF");
+    add_param("PADA");
+    add_param("PADB");
+    add_param("GM");
+  }
+  const std::vector<GemmCase> cases{{1, 1, 1, 2}, {2, 2, 2, 1}};
+  VarTable vars;
+  for (const GemmCase& gc : cases) {
+    const std::int64_t M = gc.tm * mwg, N = gc.tn * nwg, K = gc.tk * kwg;
+    const std::string what = "M=" + std::to_string(M) + " N=" + std::to_string(N) + " K=" + std::to_string(K) +
+                             " batch=" + std::to_string(gc.batch);
+    try {
+      explore(rep, [&](Interpreter& in, std::vector<int>) {
+        NDRange nd;
+        nd.concrete = true;
+        nd.local_size = local;
+        nd.num_groups = {gc.tm * gc.tn, 1, gc.batch};
+        install_ocl_models(in, nd);
+        check_signature(in, fd, "iiifpiipiifpii", "GEMM leaf kernel");
+        const Poly lda = Poly::variable(vars.intern("lda")), ldb = Poly::variable(vars.intern("ldb")),
+                   ldc = Poly::variable(vars.intern("ldc"));
+        const Poly sA = Poly::variable(vars.intern("sA")), sB = Poly::variable(vars.intern("sB")),
+                   sC = Poly::variable(vars.intern("sC"));
+        Region ra = operand("A", false, false), rb = operand("B", false, false), rc = operand("C", true, true);
+        std::vector<Matrix> as, bs, cs;
+        for (int b = 0; b < gc.batch; ++b) {
+          const std::string suf = gc.batch > 1 ? "[" + std::to_string(b) + "]" : "";
+          as.push_back(make_matrix(in, ra, "A" + suf, static_cast<int>(M), static_cast<int>(K), num(b) * sA, lda, num(1)));
+          bs.push_back(make_matrix(in, rb, "B" + suf, static_cast<int>(K), static_cast<int>(N), num(b) * sB, ldb, num(1)));
+          cs.push_back(make_matrix(in, rc, "C" + suf, static_cast<int>(M), static_cast<int>(N), num(b) * sC, ldc, num(1)));
+        }
+        const VarId alpha = vars.intern("alpha"), beta = vars.intern("beta");
+        const int ia = in.add_region(std::move(ra)), ib = in.add_region(std::move(rb)), ic = in.add_region(std::move(rc));
+        int uid = 0;
+        for (int b = 0; b < gc.batch; ++b) {
+          for (std::int64_t grp = 0; grp < gc.tm * gc.tn; ++grp) {
+            std::vector<WorkItem> items;
+            for (std::int64_t y = 0; y < local[1]; ++y) {
+              for (std::int64_t x = 0; x < local[0]; ++x) {
+                WorkItem w;
+                w.local = {x, y, 0};
+                w.group = {grp, 0, b};
+                w.uid = uid++;
+                items.push_back(w);
+              }
+            }
+            in.call_group(fd, items, [&](const WorkItem&) {
+              return std::vector<Value>{Value::number(num(M)), Value::number(num(N)), Value::number(num(K)),
+                                        Value::number(Poly::variable(alpha)), ptr_to(ia), Value::number(lda),
+                                        Value::number(sA), ptr_to(ib), Value::number(ldb), Value::number(sB),
+                                        Value::number(Poly::variable(beta)), ptr_to(ic), Value::number(ldc),
+                                        Value::number(sC)};
+            }, in.where(fd->getLocation()));
+          }
+        }
+        const Region& cr = in.region(ic);
+        const auto bsub = in.substitution().find(beta);
+        if (bsub != in.substitution().end() && bsub->second.is_zero()) {
+          no_unwritten_reads(in, cr, true, "beta = 0 (BLAS semantics: C is not read)");
+        }
+        // Every element of every C_b (looked up by its offset).
+        for (int b = 0; b < gc.batch; ++b) {
+          const Matrix& a = as[static_cast<std::size_t>(b)];
+          const Matrix& bb = bs[static_cast<std::size_t>(b)];
+          const Matrix& c = cs[static_cast<std::size_t>(b)];
+          for (int i = 0; i < c.rows; ++i) {
+            for (int l = 0; l < c.cols; ++l) {
+              Poly sum;
+              for (int j = 0; j < a.cols; ++j) {
+                sum += Poly::variable(a.var[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]) *
+                       Poly::variable(bb.var[static_cast<std::size_t>(j)][static_cast<std::size_t>(l)]);
+              }
+              const VarId cv = c.var[static_cast<std::size_t>(i)][static_cast<std::size_t>(l)];
+              const Poly expected = in.normalize(Poly::variable(alpha) * sum + Poly::variable(beta) * Poly::variable(cv));
+              const auto it = cr.cells.find(in.normalize(num(b) * sC + num(i) * ldc + num(l)));
+              if (it == cr.cells.end()) throw KernelWrong(vars.name(cv) + " is never written" + path_suffix(in));
+              if (it->second.value.kind != Value::Kind::Number) throw KernelWrong(vars.name(cv) + " holds a non-number");
+              const Poly got = in.normalize(it->second.value.num);
+              if (!(got == expected)) {
+                throw KernelWrong(vars.name(cv) + " is wrong (last written at " + it->second.last_write + ")" + path_suffix(in) +
+                                  ": it differs from alpha * sum_j A(" + std::to_string(i) + ",j)*B(j," + std::to_string(l) +
+                                  ") + beta*C(" + std::to_string(i) + "," + std::to_string(l) + ") by " + (got - expected).str(vars));
+              }
+            }
+          }
+        }
+      }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+    } catch (const KernelWrong& e) {
+      throw KernelWrong(std::string(e.what()) + " [" + params + ", " + what + "]");
+    }
+  }
+  rep.instantiations = static_cast<int>(cases.size());
+  rep.counts = OpCounts{};
+  rep.proven_what = std::string(nvmma ? "mma.sync modelled warp-collectively (PTX ISA f64 fragment layouts); " : "") +
+                    "work-groups in lock-step (" + params + "), M, N, K = 1 tile each with a batch of 2 (strides sA, sB, sC "
+                    "symbolic) and 2 tiles each: C = alpha*A*B + beta*C (row-major, lda/ldb/ldc symbolic, paths beta = 0 "
+                    "(C not read) and beta != 0), each element of C written exactly once, nothing else touched, no data race";
+}
+
+// The _pack kernel: dst (rows x cols, row-major, ld = cols) = op(src) padded
+// with zeros outside rows0 x cols0; trans: op(src)(i,j) = src[j*lds + i],
+// else src[i*lds + j]. Global size (round_up(cols,16), round_up(rows,16)),
+// local 16 x 16 (runtime/src/opencl/gpu.cpp).
+void check_gemm_pack(clang::ASTContext& ctx, const FunctionDecl* fd, KernelReport& rep) {
+  struct PackCase {
+    int rows, cols, rows0, cols0, trans;
+  };
+  std::vector<PackCase> cases;
+  for (int tr = 0; tr < 2; ++tr) {
+    cases.push_back({16, 16, 16, 16, tr});
+    cases.push_back({20, 33, 17, 30, tr});
+  }
+  VarTable vars;
+  std::string list;
+  for (const PackCase& pc : cases) {
+    const std::string what = "rows=" + std::to_string(pc.rows) + " cols=" + std::to_string(pc.cols) + " rows0=" +
+                             std::to_string(pc.rows0) + " cols0=" + std::to_string(pc.cols0) + " trans=" + std::to_string(pc.trans);
+    list += "\n      " + what;
+    const std::int64_t gx = (pc.cols + 15) / 16, gy = (pc.rows + 15) / 16;
+    try {
+      explore(rep, [&](Interpreter& in, std::vector<int>) {
+        NDRange nd;
+        nd.concrete = true;
+        nd.local_size = {16, 16, 1};
+        nd.num_groups = {gx, gy, 1};
+        install_ocl_models(in, nd);
+        check_signature(in, fd, "iiiipiip", "GEMM pack kernel");
+        const Poly lds = Poly::variable(vars.intern("lds"));
+        Region rs = operand("src", false, false), rd = operand("dst", true, true);
+        // Stored src: rows0 x cols0 (cols0 x rows0 when transposed), ld lds.
+        const Matrix src = make_matrix(in, rs, "src", pc.trans ? pc.cols0 : pc.rows0, pc.trans ? pc.rows0 : pc.cols0, Poly(), lds, num(1));
+        const Matrix dst = make_matrix(in, rd, "dst", pc.rows, pc.cols, Poly(), num(pc.cols), num(1));
+        const int is = in.add_region(std::move(rs)), id = in.add_region(std::move(rd));
+        int uid = 0;
+        for (std::int64_t by = 0; by < gy; ++by) {
+          for (std::int64_t bx = 0; bx < gx; ++bx) {
+            std::vector<WorkItem> items;
+            for (std::int64_t y = 0; y < 16; ++y) {
+              for (std::int64_t x = 0; x < 16; ++x) {
+                WorkItem w;
+                w.local = {x, y, 0};
+                w.group = {bx, by, 0};
+                w.uid = uid++;
+                items.push_back(w);
+              }
+            }
+            in.call_group(fd, items, [&](const WorkItem&) {
+              return std::vector<Value>{Value::number(num(pc.rows)), Value::number(num(pc.cols)), Value::number(num(pc.rows0)),
+                                        Value::number(num(pc.cols0)), ptr_to(is), Value::number(lds),
+                                        Value::number(num(pc.trans)), ptr_to(id)};
+            }, in.where(fd->getLocation()));
+          }
+        }
+        const Region& dr = in.region(id);
+        no_unwritten_reads(in, dr, true, "dst is written only");
+        for (int i = 0; i < pc.rows; ++i) {
+          for (int j = 0; j < pc.cols; ++j) {
+            const VarId dv = dst.var[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+            Poly expected;
+            if (i < pc.rows0 && j < pc.cols0) {
+              expected = Poly::variable(pc.trans ? src.var[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)]
+                                                 : src.var[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
+            }
+            const auto it = dr.cells.find(num(i * pc.cols + j));
+            if (it == dr.cells.end()) throw KernelWrong(vars.name(dv) + " is never written");
+            if (it->second.value.kind != Value::Kind::Number || !(in.normalize(it->second.value.num) == expected)) {
+              throw KernelWrong(vars.name(dv) + " is wrong (last written at " + it->second.last_write + "): it is " +
+                                (it->second.value.kind == Value::Kind::Number ? it->second.value.num.str(vars) : std::string("not a number")) +
+                                " instead of " + expected.str(vars));
+            }
+          }
+        }
+      }, [&](std::vector<int> d) { return std::make_unique<Interpreter>(ctx, vars, std::move(d)); });
+    } catch (const KernelWrong& e) {
+      throw KernelWrong(std::string(e.what()) + " [" + what + "]");
+    }
+  }
+  rep.instantiations = static_cast<int>(cases.size());
+  rep.proven_what = "16x16 work-groups in lock-step over the runtime's global size: dst (row-major, ld = cols) = op(src) "
+                    "(lds symbolic) with zeros outside rows0 x cols0, each element of dst written exactly once, dst not read, "
+                    "src read only at its elements, no data race, for:" + list;
+}
+
 void check_gemm(clang::ASTContext& ctx, const FunctionDecl* fd, const Target& t, clang::ASTUnit& unit, KernelReport& rep) {
-  (void)ctx;
-  (void)unit;
-  (void)rep;
-  VarTable vt;
-  const Interpreter tmp(ctx, vt, {});
-  tmp.cannot("GEMM leaf kernel " + fd->getNameAsString() + " [" + t.kind + "] (work-group GEMM contract not implemented)", fd->getLocation());
+  if (t.kind.ends_with("-pack")) return check_gemm_pack(ctx, fd, rep);
+  check_gemm_main(ctx, fd, t, unit, rep);
 }
 
 std::optional<Target> target_of(const std::string& name, const Options& o) {

@@ -12,6 +12,7 @@
 #include <clang/Lex/Lexer.h>
 
 #include <algorithm>
+#include <regex>
 #include <cmath>
 #include <limits>
 
@@ -151,6 +152,13 @@ std::string offset_text(const Region& r, const Poly& off, const VarTable& vars) 
 
 Value Interpreter::load(const Pointer& p, const std::string& at) {
   if (p.region < 0) throw KernelWrong("reads through a null pointer at " + at);
+  if (p.unit > 1) {
+    if (!p.path.empty()) cannot_at("field path into a vector stored as scalars", at);
+    Value v;
+    v.kind = Value::Kind::Aggregate;
+    for (int c = 0; c < p.unit; ++c) v.elems.push_back(load(Pointer{p.region, p.offset + Poly::constant(Rational(static_cast<std::int64_t>(c))), {}, 1}, at));
+    return v;
+  }
   Region& r = region(p.region);
   const Poly off = normalize(p.offset);
   if (r.size) {
@@ -190,6 +198,15 @@ Value Interpreter::load(const Pointer& p, const std::string& at) {
 
 void Interpreter::store(const Pointer& p, Value v, const std::string& at) {
   if (p.region < 0) throw KernelWrong("writes through a null pointer at " + at);
+  if (p.unit > 1) {
+    if (!p.path.empty() || v.kind != Value::Kind::Aggregate || v.elems.size() != static_cast<std::size_t>(p.unit)) {
+      cannot_at("store of a non-vector through a vector pointer", at);
+    }
+    for (int c = 0; c < p.unit; ++c) {
+      store(Pointer{p.region, p.offset + Poly::constant(Rational(static_cast<std::int64_t>(c))), {}, 1}, v.elems[static_cast<std::size_t>(c)], at);
+    }
+    return;
+  }
   Region& r = region(p.region);
   const Poly off = normalize(p.offset);
   if (!r.writable) throw KernelWrong("writes to " + offset_text(r, off, vars_) + " (read-only) at " + at);
@@ -397,7 +414,7 @@ void Interpreter::declare(const VarDecl* vd) {
     if (vd->getInit() != nullptr) cannot("initialized __local variable", vd->getLocation());
     const auto it = shared_locals_.find(vd);
     if (it != shared_locals_.end()) {
-      f.vars[vd] = Pointer{it->second, Poly(), {}};
+      f.vars[vd] = Pointer{it->second, Poly(), {}, region(it->second).lanes};
       return;
     }
     std::int64_t n = 1;
@@ -406,15 +423,21 @@ void Interpreter::declare(const VarDecl* vd) {
       n *= static_cast<std::int64_t>(at->getSize().getZExtValue());
       et = at->getElementType();
     }
+    int lanes = 1;
+    if (const auto* vt = et->getAs<VectorType>(); vt != nullptr && et.getTypePtr() != t.getTypePtr()) {
+      lanes = static_cast<int>(vt->getNumElements());
+      n *= lanes;
+    }
     if (n > 1'000'000) cannot("__local array of " + std::to_string(n) + " elements", vd->getLocation());
     Region r;
     r.name = vd->getNameAsString();
     r.role = Region::Role::Local;
     r.size = n;
     r.shared = true;
+    r.lanes = lanes;
     const int id = add_region(std::move(r));
     shared_locals_[vd] = id;
-    f.vars[vd] = Pointer{id, Poly(), {}};
+    f.vars[vd] = Pointer{id, Poly(), {}, lanes};
     return;
   }
   if (vd->isStaticLocal() || vd->hasGlobalStorage()) cannot("static local variable " + vd->getNameAsString(), vd->getLocation());
@@ -613,6 +636,7 @@ Pointer Interpreter::lvalue(const Expr* e) {
       scale *= static_cast<std::int64_t>(at->getSize().getZExtValue());
       et = at->getElementType();
     }
+    scale *= p.unit;
     p.offset = p.offset + (scale == 1 ? idx.num : idx.num.scaled(Rational(scale)));
     return p;
   }
@@ -622,6 +646,12 @@ Pointer Interpreter::lvalue(const Expr* e) {
     if (idx.size() != 1 || ve->isArrow()) cannot("assignment to several vector components", e->getExprLoc());
     if (!ve->getBase()->isGLValue()) cannot("component of a vector temporary as an lvalue", e->getExprLoc());
     Pointer p = lvalue(ve->getBase());
+    if (p.unit > 1) {
+      // A component of a vector stored as scalar cells.
+      p.offset = p.offset + Poly::constant(Rational(static_cast<std::int64_t>(idx[0])));
+      p.unit = 1;
+      return p;
+    }
     p.path.push_back(idx[0]);
     return p;
   }
@@ -893,6 +923,28 @@ Value Interpreter::cast_expr(const Expr* e) {
         // void* <-> T*: offsets count elements of the region, so a cast is
         // exact only where the offset is 0 (the start of the workspace).
         Value v = rvalue(sub);
+        if (v.kind == Value::Kind::Pointer && v.ptr.region >= 0 && v.ptr.path.empty() && region(v.ptr.region).lanes > 1) {
+          // vectorN* <-> T* into a region of vectors stored as scalars: the
+          // offset counts cells either way; only the access width changes.
+          const int lanes = region(v.ptr.region).lanes;
+          const QualType to = e->getType()->getPointeeType();
+          const auto* vt = to->getAs<VectorType>();
+          if (vt != nullptr && static_cast<int>(vt->getNumElements()) == lanes &&
+              ctx_.hasSameUnqualifiedType(vt->getElementType(), sub->getType()->getPointeeType())) {
+            const Poly o = normalize(v.ptr.offset);
+            if (!o.is_constant() || !o.constant_term().is_integer() || o.constant_term().num() % lanes != 0) {
+              cannot("cast to a vector pointer at an offset that is not a whole vector", e->getExprLoc());
+            }
+            v.ptr.unit = lanes;
+            return v;
+          }
+          const auto* fv = sub->getType()->getPointeeType()->getAs<VectorType>();
+          if (vt == nullptr && fv != nullptr && ctx_.hasSameUnqualifiedType(fv->getElementType(), to)) {
+            v.ptr.unit = 1;
+            return v;
+          }
+          cannot("pointer cast between these types", e->getExprLoc());
+        }
         if (v.kind == Value::Kind::Pointer && !v.ptr.offset.is_zero()) {
           cannot("pointer cast of a non-zero offset", e->getExprLoc());
         }
@@ -958,12 +1010,14 @@ Value Interpreter::arith(int opcode, const Value& a, const Value& b, const QualT
     if (a.kind == Value::Kind::Pointer && b.kind == Value::Kind::Number && (op == BO_Add || op == BO_Sub)) {
       if (!a.ptr.path.empty() || a.ptr.region < 0) cannot("arithmetic on a pointer into a struct or null", at->getExprLoc());
       Pointer p = a.ptr;
-      p.offset = op == BO_Add ? p.offset + b.num : p.offset - b.num;
+      const Poly step = p.unit == 1 ? b.num : b.num.scaled(Rational(static_cast<std::int64_t>(p.unit)));
+      p.offset = op == BO_Add ? p.offset + step : p.offset - step;
       return Value::pointer(p);
     }
     if (b.kind == Value::Kind::Pointer && a.kind == Value::Kind::Number && op == BO_Add) return arith(opcode, b, a, type, at);
     if (a.kind == Value::Kind::Pointer && b.kind == Value::Kind::Pointer && op == BO_Sub && a.ptr.region == b.ptr.region &&
         a.ptr.path.empty() && b.ptr.path.empty()) {
+      if (a.ptr.unit != 1 || b.ptr.unit != 1) cannot("difference of vector pointers", at->getExprLoc());
       return Value::number(a.ptr.offset - b.ptr.offset);
     }
     cannot("pointer arithmetic of this form", at->getExprLoc());
@@ -1382,6 +1436,9 @@ bool Interpreter::has_barrier(const Stmt* s) {
   if (const auto* e = dyn_cast<Expr>(s); e != nullptr && (is_call_to(e, "barrier") || is_call_to(e, "work_group_barrier"))) {
     found = true;
   }
+  // A warp-collective mma.sync runs like a barrier statement: all items
+  // reach it together (uniform control flow), then it executes per warp.
+  if (const auto* as = dyn_cast<GCCAsmStmt>(s); as != nullptr && is_warp_mma(as)) found = true;
   for (const Stmt* c : s->children()) {
     if (!found && has_barrier(c)) found = true;
   }
@@ -1529,7 +1586,112 @@ void Interpreter::exec_group(const Stmt* s) {
     ++phase_;
     return;
   }
+  if (const auto* as = dyn_cast<GCCAsmStmt>(s); as != nullptr && is_warp_mma(as)) return warp_mma(as);
   cannot(std::string("barrier inside ") + s->getStmtClassName(), s->getBeginLoc());
+}
+
+bool Interpreter::is_warp_mma(const GCCAsmStmt* as) {
+  const std::string text = as->getAsmString()->getString().str();
+  return text.find("mma.sync") != std::string::npos;
+}
+
+// mma.sync.aligned.{m8n8k4,m16n8k4,m16n8k8,m16n8k16}.row.col.f64.f64.f64.f64 d, a, b, c
+// executed for every warp of the group (32 consecutive work-items of a
+// 1-dimensional group; lane = local id % 32). Fragment layouts of the PTX ISA
+// ("Matrix Fragments for mma.m8n8k4 / m16n8k4 / m16n8k8 / m16n8k16 with .f64"),
+// with g = lane >> 2, t = lane % 4:
+//   A: a_r is A[g + 8*(r % 2)][t + 4*(r / 2)]   (m8n8k4: only a0 = A[g][t])
+//   B: b_q is B[t + 4*q][g]
+//   C, D: c_i is C[g + 8*(i / 2)][2*t + (i % 2)] (m8n8k4: c0, c1 in row g)
+// D = A*B + C exactly; d and c must be the same "+d" operands here.
+void Interpreter::warp_mma(const GCCAsmStmt* as) {
+  const std::string at = where(as->getBeginLoc());
+  const std::string text = as->getAsmString()->getString().str();
+  static const std::regex re(
+      R"(^\s*mma\.sync\.aligned\.m(8|16)n8k(4|8|16)\.row\.col\.f64\.f64\.f64\.f64\s*\{([^}]*)\}\s*,\s*\{([^}]*)\}\s*,\s*\{([^}]*)\}\s*,\s*\{([^}]*)\}\s*;?\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, re)) cannot("inline assembly other than mma.sync.aligned.m8n8k4/m16n8k{4,8,16}.row.col.f64: \"" + text + "\"", as->getBeginLoc());
+  const int M = std::stoi(m[1]), K = std::stoi(m[2]), N = 8;
+  if (M == 8 && K != 4) cannot("mma shape m8n8k" + std::to_string(K) + " (f64 has m8n8k4 only)", as->getBeginLoc());
+  const auto operands = [&](const std::string& list) {
+    std::vector<unsigned> v;
+    static const std::regex op(R"(^\s*%([0-9]+)\s*$)");
+    std::size_t b = 0;
+    for (;;) {
+      const std::size_t e = list.find(',', b);
+      const std::string one = list.substr(b, e == std::string::npos ? std::string::npos : e - b);
+      std::smatch om;
+      if (!std::regex_match(one, om, op)) cannot("mma operand \"" + one + "\" that is not %N", as->getBeginLoc());
+      v.push_back(static_cast<unsigned>(std::stoul(om[1])));
+      if (e == std::string::npos) break;
+      b = e + 1;
+    }
+    return v;
+  };
+  const std::vector<unsigned> d = operands(m[3]), a = operands(m[4]), b = operands(m[5]), c = operands(m[6]);
+  const std::size_t na = static_cast<std::size_t>(M * K / 32), nb = static_cast<std::size_t>(K * N / 32),
+                    nc = static_cast<std::size_t>(M * N / 32);
+  if (a.size() != na || b.size() != nb || c.size() != nc || d != c) {
+    cannot("mma operand lists that do not match the shape's fragments (or d differs from c)", as->getBeginLoc());
+  }
+  const unsigned nout = as->getNumOutputs();
+  if (as->getNumClobbers() != 0 || as->getNumInputs() + nout != na + nb + nc) cannot("mma with unexpected operands", as->getBeginLoc());
+  for (std::size_t i = 0; i < nc; ++i) {
+    if (c[i] != i || as->getOutputConstraint(static_cast<unsigned>(i)) != "+d") cannot("mma accumulator that is not the \"+d\" output %" + std::to_string(i), as->getBeginLoc());
+  }
+  for (std::size_t i = 0; i < na + nb; ++i) {
+    const unsigned o = i < na ? a[i] : b[i - na];
+    if (o != nout + i || as->getInputConstraint(static_cast<unsigned>(i)) != "d") cannot("mma input operand %" + std::to_string(o) + " out of order or not \"d\"", as->getBeginLoc());
+  }
+  // Gather every lane's registers.
+  const std::size_t n = items_.size();
+  if (n % 32 != 0) cannot("mma.sync in a work-group whose size is not a multiple of 32", as->getBeginLoc());
+  std::vector<std::vector<Pointer>> out(n);
+  std::vector<std::vector<Poly>> acc(n), in(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& ids = items_[i].ids;
+    if (items_[i].done) throw KernelWrong("work-item " + std::to_string(ids.uid) + " returned before the warp-collective mma at " + at);
+    if (ids.local[0] != static_cast<std::int64_t>(i) || ids.local[1] != 0 || ids.local[2] != 0) {
+      cannot("mma.sync in a work-group that is not 1-dimensional", as->getBeginLoc());
+    }
+    switch_to(i);
+    for (unsigned o = 0; o < nout; ++o) {
+      out[i].push_back(lvalue(as->getOutputExpr(o)));
+      const Value v = load(out[i].back(), at);
+      if (v.kind != Value::Kind::Number) cannot("mma accumulator that is not a number", as->getBeginLoc());
+      acc[i].push_back(normalize(v.num));
+    }
+    for (unsigned k = 0; k < as->getNumInputs(); ++k) {
+      const Value v = rvalue(as->getInputExpr(k));
+      if (v.kind != Value::Kind::Number) cannot("mma input that is not a number", as->getBeginLoc());
+      in[i].push_back(normalize(v.num));
+    }
+  }
+  for (std::size_t w = 0; w < n / 32; ++w) {
+    std::vector<std::vector<Poly>> A(static_cast<std::size_t>(M), std::vector<Poly>(static_cast<std::size_t>(K))),
+        B(static_cast<std::size_t>(K), std::vector<Poly>(static_cast<std::size_t>(N))),
+        C(static_cast<std::size_t>(M), std::vector<Poly>(static_cast<std::size_t>(N)));
+    for (int l = 0; l < 32; ++l) {
+      const std::size_t it = w * 32 + static_cast<std::size_t>(l);
+      const int g = l >> 2, t = l & 3;
+      for (std::size_t r = 0; r < na; ++r) A[static_cast<std::size_t>(g + 8 * static_cast<int>(r % 2))][static_cast<std::size_t>(t + 4 * static_cast<int>(r / 2))] = in[it][r];
+      for (std::size_t q = 0; q < nb; ++q) B[static_cast<std::size_t>(t + 4 * static_cast<int>(q))][static_cast<std::size_t>(g)] = in[it][na + q];
+      for (std::size_t i = 0; i < nc; ++i) C[static_cast<std::size_t>(g + 8 * static_cast<int>(i / 2))][static_cast<std::size_t>(2 * t + static_cast<int>(i % 2))] = acc[it][i];
+    }
+    for (int l = 0; l < 32; ++l) {
+      const std::size_t it = w * 32 + static_cast<std::size_t>(l);
+      const int g = l >> 2, t = l & 3;
+      switch_to(it);
+      for (std::size_t i = 0; i < nc; ++i) {
+        const std::size_t row = static_cast<std::size_t>(g + 8 * static_cast<int>(i / 2)), col = static_cast<std::size_t>(2 * t + static_cast<int>(i % 2));
+        Poly dv = C[row][col];
+        for (std::size_t k = 0; k < static_cast<std::size_t>(K); ++k) dv += A[row][k] * B[k][col];
+        counts.multiplications += K;
+        counts.additions += K;
+        store(out[it][i], Value::number(normalize(dv)), at);
+      }
+    }
+  }
 }
 
 }  // namespace lai::verify

@@ -35,6 +35,7 @@ namespace clang {
 class ASTContext;
 class CallExpr;
 class Expr;
+class GCCAsmStmt;
 class FunctionDecl;
 class QualType;
 class SourceLocation;
@@ -50,6 +51,10 @@ struct Pointer {
   int region = -1;  // -1: null
   Poly offset;      // in elements of the region
   std::vector<unsigned> path;
+  // Cells per pointee element: 1, or N for a vectorN pointer into a region
+  // stored as scalars (a __local array of vectors, Region::lanes = N); then
+  // offset counts scalar cells and an access moves N consecutive cells.
+  int unit = 1;
 };
 
 struct Value {
@@ -105,6 +110,9 @@ struct Region {
   long reads = 0;
   // OpenCL __local memory of one work-group (shared by its work-items).
   bool shared = false;
+  // A __local array of vectorN stored as N scalar cells per element (so a
+  // cast to the scalar pointer type views the same cells): N, else 1.
+  int lanes = 1;
   // Work-group execution: who last wrote / read each offset, and in which
   // barrier interval, to find data races between work-items.
   struct Access {
@@ -221,6 +229,8 @@ class Interpreter {
   int new_local(const std::string& name, Value v, std::optional<std::int64_t> size);
   void exec_group(const clang::Stmt* s);
   bool has_barrier(const clang::Stmt* s);
+  static bool is_warp_mma(const clang::GCCAsmStmt* as);
+  void warp_mma(const clang::GCCAsmStmt* as);
   void switch_to(std::size_t item);
   void race_check(Region& r, const Poly& off, bool write, const std::string& at);
   bool grid_stride_loop(const clang::Stmt* s);
