@@ -4,6 +4,7 @@
 // model are refused with "cannot verify: ... at file:line:col", never passed.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <vector>
 
 #include "verify_util.hpp"
@@ -150,6 +151,76 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"data-dependent branch", "cpp-4x4", "(void)beta;", "(void)beta; if (A[0] < 0) return;",
                  {"cannot verify: ordering comparison of data values", "@LINE"}}),
     mutation_name);
+
+// GEMM leaf kernels (a copy of generated/lai_gemm_*.cl with one defect),
+// checked at small tile parameters as the CTest entries lai_verify.<stem>.<config> are.
+struct GemmMutation {
+  std::string bug;
+  std::string file;  // generated/<file>
+  std::vector<std::string> defines;
+  std::string find, replace;
+  std::vector<std::string> expect;
+};
+
+class GemmMutations : public ::testing::TestWithParam<GemmMutation> {};
+
+TEST_P(GemmMutations, Rejected) {
+  const GemmMutation& m = GetParam();
+  std::string name = m.bug;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  const auto dir = scratch("gemm_" + name);
+  std::string text = read_text(std::filesystem::path(LAI_SOURCE_DIR) / "generated" / m.file);
+  const auto pos = text.find(m.find);
+  ASSERT_NE(pos, std::string::npos) << "mutation site '" << m.find << "' not in " << m.file;
+  text.replace(pos, m.find.size(), m.replace);
+  const auto file = dir / m.file;
+  write_text(file, text);
+  Options options = build_options();
+  for (const auto& d : m.defines) options.clang_args.push_back("-D" + d);
+  const FileReport r = verify_file(file.string(), options);
+  ASSERT_FALSE(r.ok()) << "planted bug '" << m.bug << "' was not detected:\n" << format_report(r);
+  std::string msg = r.error;
+  for (const auto& k : r.kernels) {
+    if (!k.proven && msg.empty()) msg = k.message;
+  }
+  for (const auto& want : m.expect) {
+    EXPECT_NE(msg.find(want), std::string::npos) << "bug: " << m.bug << "\nmessage: " << msg << "\nmissing: " << want;
+  }
+  std::cout << "[mutation] " << m.bug << " -> " << msg << "\n";
+}
+
+std::string gemm_mutation_name(const ::testing::TestParamInfo<GemmMutation>& info) {
+  std::string name;
+  for (char c : info.param.bug) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      name += c;
+    } else if (!name.empty() && name.back() != '_') {
+      name += '_';
+    }
+  }
+  while (!name.empty() && name.back() == '_') name.pop_back();
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Gemm, GemmMutations,
+    ::testing::Values(
+        GemmMutation{"tiled: barrier after the tile loads dropped", "lai_gemm_tiled_f64.cl",
+                     {"MWG=4", "NWG=8", "KWG=4", "MDIMC=2", "NDIMC=4", "VEC=1", "NBUF=1", "PADA=1", "PADB=0"},
+                     "    barrier(CLK_LOCAL_MEM_FENCE);\n#pragma unroll\n    for (int k = 0; k < KWG; ++k) {",
+                     "#pragma unroll\n    for (int k = 0; k < KWG; ++k) {",
+                     {"data race: work-item", "since the last barrier"}},
+        GemmMutation{"tiled: wrong local tile column (lx + j*NDIMC -> lx + j)", "lai_gemm_tiled_f64.cl",
+                     {"MWG=4", "NWG=8", "KWG=4", "MDIMC=2", "NDIMC=4", "VEC=1", "NBUF=1", "PADA=1", "PADB=0"},
+                     "b[j] = Bs[k * (NWG + PADB) + lx + j * NDIMC];", "b[j] = Bs[k * (NWG + PADB) + lx + j];",
+                     {"is wrong (last written at", "differs from alpha * sum_j A("}},
+        GemmMutation{"nvmma: wrong mma A fragment row (g + 8 -> g)", "lai_gemm_nvmma_f64.cl",
+                     {"MMAK=4", "WGM=2", "WGN=2", "MWG=64", "NWG=16", "KWG=8", "NBUF=1"},
+                     "af[i][2 * q + 1] = as[(wm * TM + i * 16 + 8 + fr)", "af[i][2 * q + 1] = as[(wm * TM + i * 16 + fr)",
+                     {"is wrong (last written at", "(8,0)"}}),
+    gemm_mutation_name);
 
 }  // namespace
 }  // namespace lai::verify
