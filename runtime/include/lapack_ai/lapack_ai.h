@@ -73,7 +73,14 @@ typedef enum lai_status {
    *  device without double precision, a scheme without an OpenCL kernel). */
   LAI_ERROR_NOT_SUPPORTED = 6,
   /** A bug in liblapack_ai; please report the message. */
-  LAI_ERROR_INTERNAL = 7
+  LAI_ERROR_INTERNAL = 7,
+  /** The input holds NaN or Inf; the message names the first such element
+   *  (and the matrix of a batch). Nothing is written. */
+  LAI_ERROR_NOT_FINITE = 8,
+  /** An iterative method (LAPACK's bidiagonal SVD, the Jacobi sweeps) did not
+   *  converge; the message names the routine, its INFO or the sweep count
+   *  (and the matrix of a batch) and what to try. */
+  LAI_ERROR_NO_CONVERGENCE = 9
 } lai_status;
 
 /** Where a batched call runs. */
@@ -264,6 +271,120 @@ LAI_API lai_status lai_sgemm_opencl(lai_layout layout, lai_transpose transa, lai
 /** Why the calling thread's last lai_?gemm_opencl ran on the CPU: a sentence
  *  naming the device error, or "" when it ran on the device. Never NULL. */
 LAI_API const char* lai_opencl_fallback_reason(void);
+
+
+/* ------------------------------------------------------------------------ */
+/* SVD (docs/svd.md)                                                        */
+/* ------------------------------------------------------------------------ */
+
+/** CPU LAPACK driver of lai_dgesvd/lai_sgesvd. */
+typedef enum lai_svd_driver {
+  /** dgesdd (divide and conquer, much faster with vectors); when it does not
+   *  converge, dgesvd on the original matrix. */
+  LAI_SVD_DRIVER_AUTO = 0,
+  LAI_SVD_DRIVER_GESDD = 1, /**< dgesdd only */
+  LAI_SVD_DRIVER_GESVD = 2  /**< dgesvd (QR iteration) only */
+} lai_svd_driver;
+
+/** Per-call options of lai_dgesvd_ex/lai_sgesvd_ex; all-zero is the default. */
+typedef struct lai_svd_options {
+  /** LAI_BACKEND_AUTO: the environment variable LAI_BACKEND (cpu, gpu or
+   *  auto; read at every call) decides, else the library. LAI_BACKEND_CPU:
+   *  LAPACK on the CPU. LAI_BACKEND_OPENCL: the GPU path; this build has no
+   *  GPU SVD for general matrices yet (docs/svd.md), so a forced GPU call
+   *  returns LAI_ERROR_NOT_SUPPORTED with nothing written. */
+  lai_backend backend;
+  lai_svd_driver driver;
+} lai_svd_options;
+
+/** A = U * diag(s) * VT with LAPACK DGESVD's arguments and meaning
+ *  (column-major; row-major callers pass A^T and swap the roles of U and VT):
+ *  - jobu: 'A' all m columns of U into U; 'S' the first min(m,n) columns into
+ *    U; 'O' the first min(m,n) columns overwrite A; 'N' none. jobvt likewise
+ *    for the rows of VT ('A' n rows, 'S' min(m,n) rows, 'O' into the first
+ *    min(m,n) rows of A). Lower case is accepted; jobu and jobvt are not
+ *    both 'O'.
+ *  - m, n >= 0; lda >= max(1,m); ldu >= 1 and >= m when jobu is 'A' or 'S';
+ *    ldvt >= 1, >= n when jobvt is 'A', >= min(m,n) when jobvt is 'S'.
+ *  - A must not be NULL when m, n > 0; s not when min(m,n) > 0; U (VT) not
+ *    when it is written.
+ *  s receives the min(m,n) singular values, non-negative and descending.
+ *  A is destroyed (as by LAPACK) unless it receives U or VT.
+ *
+ *  Returns LAI_SUCCESS; LAI_ERROR_INVALID_ARGUMENT (the sentence names the
+ *  argument, its value and the rule; nothing written); LAI_ERROR_NOT_FINITE
+ *  (the first NaN/Inf element of A is named; nothing written);
+ *  LAI_ERROR_NO_CONVERGENCE (LAPACK's INFO in words with a hint; outputs hold
+ *  LAPACK's partial results); LAI_ERROR_NOT_SUPPORTED (GPU forced);
+ *  LAI_ERROR_OUT_OF_MEMORY. info (may be NULL) receives LAPACK's INFO: 0,
+ *  -i for argument i (numbered as in DGESVD: jobu 1 ... ldvt 11, 5 also for
+ *  NaN/Inf in A), > 0 as the driver's non-convergence INFO.
+ *  CPU: dgesdd computing only what the jobs need (temporaries for 'O' and
+ *  'N' where dgesdd computes both sides), see lai_svd_driver. */
+LAI_API lai_status lai_dgesvd(char jobu, char jobvt, int m, int n, double* A, int lda, double* s, double* U,
+                              int ldu, double* VT, int ldvt, int* info);
+LAI_API lai_status lai_sgesvd(char jobu, char jobvt, int m, int n, float* A, int lda, float* s, float* U, int ldu,
+                              float* VT, int ldvt, int* info);
+/** lai_?gesvd with options (NULL: defaults). */
+LAI_API lai_status lai_dgesvd_ex(char jobu, char jobvt, int m, int n, double* A, int lda, double* s, double* U,
+                                 int ldu, double* VT, int ldvt, int* info, const lai_svd_options* options);
+LAI_API lai_status lai_sgesvd_ex(char jobu, char jobvt, int m, int n, float* A, int lda, float* s, float* U,
+                                 int ldu, float* VT, int ldvt, int* info, const lai_svd_options* options);
+
+/** What the calling thread's last SVD call (lai_?gesvd*, DGESVDOCL,
+ *  lai_?gesvd_batched) ran: "cpu:dgesdd", "cpu:dgesvd", "cpu:dgesdd+dgesvd"
+ *  (dgesdd did not converge, dgesvd did the work), "cpu:jacobi",
+ *  "opencl:jacobi", or "" before any. Never NULL. */
+LAI_API const char* lai_svd_last_path(void);
+
+/** Why the calling thread's last SVD call did not run where it was sent
+ *  first (e.g. the OpenCL device failed and the CPU did the work), "" when
+ *  nothing fell back. Never NULL. */
+LAI_API const char* lai_svd_fallback_reason(void);
+
+/** Options of the batched Jacobi SVD; all-zero is the default. */
+typedef struct lai_jacobi_options {
+  /** Relative convergence threshold: a column pair (p,q) is rotated while
+   *  |g_p . g_q| > tol * ||g_p|| ||g_q||. 0: max(m,n) * eps. */
+  double tol;
+  /** Sweep cap; 0: 30. A matrix still rotating after it is reported. */
+  int max_sweeps;
+  /** LAI_BACKEND_AUTO: LAI_BACKEND (cpu|gpu|auto), else OpenCL when the
+   *  device is a GPU and the batch is large, with the CPU taking over (reason
+   *  in lai_svd_fallback_reason) when the device fails. CPU / OPENCL force
+   *  the choice; forced OpenCL returns device errors. */
+  lai_backend backend;
+} lai_jacobi_options;
+
+/** count independent SVDs A_b = U_b diag(s_b) VT_b by one-sided Jacobi
+ *  (docs/svd.md), matrix b at A + b*stride_a (column-major m x n, lda), its
+ *  min(m,n) singular values (descending) at s + b*stride_s, its thin U
+ *  (m x min(m,n), ldu) at U + b*stride_u and VT (min(m,n) x n, ldvt) at
+ *  VT + b*stride_vt: DGESVD with jobu = jobvt = 'S', or 'N' where U (VT) is
+ *  NULL. A is not modified.
+ *  Rules: m, n >= 0; lda >= max(1,m); ldu >= max(1,m) and ldvt >=
+ *  max(1,min(m,n)) when given; A and s non-NULL when count > 0 and
+ *  min(m,n) > 0; strides at least one matrix (lda*n, min(m,n), ldu*min(m,n),
+ *  ldvt*n) so outputs do not overlap.
+ *  Errors: LAI_ERROR_INVALID_ARGUMENT, LAI_ERROR_NOT_FINITE (names the matrix
+ *  and element; nothing written), LAI_ERROR_NO_CONVERGENCE (names the first
+ *  matrix that hit the sweep cap; all outputs are written, that matrix's
+ *  are not accurate), device errors when OpenCL is forced. */
+LAI_API lai_status lai_dgesvd_batched(size_t count, int m, int n, const double* A, int lda, size_t stride_a, double* s,
+                                      size_t stride_s, double* U, int ldu, size_t stride_u, double* VT, int ldvt,
+                                      size_t stride_vt, const lai_jacobi_options* options);
+LAI_API lai_status lai_sgesvd_batched(size_t count, int m, int n, const float* A, int lda, size_t stride_a, float* s,
+                                      size_t stride_s, float* U, int ldu, size_t stride_u, float* VT, int ldvt,
+                                      size_t stride_vt, const lai_jacobi_options* options);
+
+/** Fortran: SUBROUTINE DGESVDOCL(JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT,
+ *  LDVT, WORK, LWORK, INFO), DGESVD's argument list, checks (XERBLA with
+ *  'DGESVDOCL' on a bad argument) and workspace query (LWORK = -1: the
+ *  optimal LWORK in WORK(1)); symbol dgesvdocl_ (gfortran convention, hidden
+ *  string lengths accepted and ignored). */
+LAI_API void dgesvdocl_(const char* jobu, const char* jobvt, const int* m, const int* n, double* A, const int* lda,
+                        double* s, double* U, const int* ldu, double* VT, const int* ldvt, double* work,
+                        const int* lwork, int* info, size_t jobu_len, size_t jobvt_len);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -12,6 +12,8 @@ extern "C" const char* lai_status_string(lai_status status) {
     case LAI_ERROR_OPENCL_RUNTIME: return "OpenCL runtime error";
     case LAI_ERROR_NOT_SUPPORTED: return "not supported";
     case LAI_ERROR_INTERNAL: return "internal error";
+    case LAI_ERROR_NOT_FINITE: return "NaN or Inf in the input";
+    case LAI_ERROR_NO_CONVERGENCE: return "no convergence";
   }
   // Values outside the enum can arrive from C callers.
   return "unknown status";

@@ -1,0 +1,71 @@
+// DGESVDOCL: DGESVD's exact argument list for Fortran callers (gfortran
+// convention: every argument by reference, the hidden lengths of JOBU and
+// JOBVT appended; only their first characters are read).
+//
+//   INFO = -i   argument i broke DGESVD's rule (XERBLA('DGESVDOCL', i) is
+//               called, as DGESVD does); -5 without XERBLA: A holds NaN/Inf
+//   INFO = -13  LWORK < max(1, 3*min(m,n)+max(m,n), 5*min(m,n)) and not -1
+//   INFO > 0    the driver did not converge (LAPACK's INFO of it)
+//   INFO = -1000 the library failed otherwise (host memory; LAI_BACKEND=gpu
+//               while no GPU SVD exists), nothing computed
+// LWORK = -1 is a workspace query: WORK(1) receives the optimal LWORK and
+// nothing else is touched. The work arrays are allocated inside (WORK(1)
+// is set to the optimal LWORK on exit, as DGESVD does). The sentence of
+// any failure is in lai_last_error().
+#include <algorithm>
+#include <cstddef>
+
+#include "api/guard.h"
+#include "lapack_ai/lapack_ai.h"
+#include "svd/svd_api_impl.h"
+#include "svd/svd_args.h"
+#include "svd/svd_lapack.h"
+
+extern "C" void xerbla_(const char* srname, const int* info, std::size_t len);
+
+extern "C" void dgesvdocl_(const char* jobu, const char* jobvt, const int* m, const int* n, double* A, const int* lda,
+                           double* s, double* U, const int* ldu, double* VT, const int* ldvt, double* work,
+                           const int* lwork, int* info, std::size_t /*jobu_len*/, std::size_t /*jobvt_len*/) {
+  char ju = 'N', jv = 'N';
+  const lai::svd::ArgError e =
+      lai::svd::check_gesvd_args(*jobu, *jobvt, *m, *n, *lda, *ldu, *ldvt, A, s, U, VT, false, &ju, &jv);
+  int code = -e.position;
+  int optimal = 1;
+  if (code == 0) {
+    const int k = std::min(*m, *n), mx = std::max(*m, *n);
+    const int minwrk = (*m == 0 || *n == 0) ? 1 : std::max({1, 3 * k + mx, 5 * k});
+    optimal = lai::svd::gesvd_cpu_lwork(ju, jv, *m, *n, LAI_SVD_DRIVER_AUTO);
+    work[0] = static_cast<double>(optimal);
+    if (*lwork < minwrk && *lwork != -1) {
+      code = -13;
+      lai::report("DGESVDOCL", LAI_ERROR_INVALID_ARGUMENT,
+                  "LWORK=" + std::to_string(*lwork) + " must be >= max(1,3*min(M,N)+max(M,N),5*min(M,N))=" +
+                      std::to_string(minwrk) + " or -1 for a workspace query");
+    }
+  } else {
+    lai::report("DGESVDOCL", LAI_ERROR_INVALID_ARGUMENT, e.message);
+  }
+  if (code != 0) {
+    *info = code;
+    const int arg = -code;
+    xerbla_("DGESVDOCL", &arg, 9);
+    return;
+  }
+  if (*lwork == -1) {
+    *info = 0;
+    return;
+  }
+  int result = 0;
+  const lai_status st = lai::guarded("DGESVDOCL", [&] {
+    try {
+      lai::svd::gesvd_checked<double>(ju, jv, *m, *n, A, *lda, s, U, *ldu, VT, *ldvt,
+                                      lai_svd_options{LAI_BACKEND_AUTO, LAI_SVD_DRIVER_AUTO}, &result);
+    } catch (const lai::Error& x) {
+      if (x.status() == LAI_ERROR_NOT_FINITE) result = -5;
+      throw;
+    }
+  });
+  if (st != LAI_SUCCESS && result == 0) result = -1000;
+  work[0] = static_cast<double>(optimal);
+  *info = result;
+}
