@@ -112,7 +112,7 @@ nlohmann::json run_variant(const Options& o, int n, const std::string& v, bool f
   }
   const double eb = sampled_error(s, A.p, B.p, R.p, 16), el = sampled_error(s, A.p, B.p, C.p, 16);
   const std::size_t ws = lai_internal_variant_workspace(v.c_str(), f32 ? 1 : 0, n, n, n);
-  const double extra = static_cast<double>(ws) / static_cast<double>(sizeof(T)) / nn;  // elements / n^2
+  const double extra = static_cast<double>(ws) / static_cast<double>(sizeof(T) * nn);  // elements / n^2
   std::printf("%-4s %5d  %-50s x%6.3f  err %8.2e (OpenBLAS %8.2e, %.1fx)  extra %.2f n^2\n", f32 ? "f32" : "f64", n,
               v.c_str(), median(tb) / median(tl), el, eb, el / eb, extra);
   std::fflush(stdout);
