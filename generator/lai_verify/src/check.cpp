@@ -908,6 +908,16 @@ void check_gemm_main(clang::ASTContext& ctx, const FunctionDecl* fd, const Targe
     add_param("GM");
   }
   const std::vector<GemmCase> cases{{1, 1, 1, 2}, {2, 2, 2, 1}};
+  // Exact lock-step execution costs about 20 interpreter steps per
+  // multiply-add; refuse (never pass) instantiations that cannot finish
+  // within the step budget rather than run into it after seconds.
+  constexpr std::int64_t kGemmBudget = 1 << 18;
+  const std::int64_t madds = 8 * mwg * nwg * kwg;
+  if (madds > kGemmBudget) {
+    throw CannotVerify("cannot verify: " + fd->getNameAsString() + " with " + params + ": 2x2x2 tiles are " +
+                       std::to_string(madds) + " multiply-adds, over the exact-execution budget of " +
+                       std::to_string(kGemmBudget) + " (give smaller tile parameters with -D NAME=VALUE)");
+  }
   VarTable vars;
   for (const GemmCase& gc : cases) {
     const std::int64_t M = gc.tm * mwg, N = gc.tn * nwg, K = gc.tk * kwg;
