@@ -86,6 +86,32 @@ function(lai_add_gemm_kernel)
   endif()
 endfunction()
 
+# SVD kernels from an SVD kernel spec (factors/svd/*.json, docs/svd.md):
+#   lai_add_svd_kernel(SPEC <file.json> NAME <spec name> DTYPES f64 [f32])
+# emits <NAME>_<dtype>.cl with `lai-gen svd-kernel` and embeds it.
+function(lai_add_svd_kernel)
+  cmake_parse_arguments(ARG "SNAPSHOT" "SPEC;NAME" "DTYPES" ${ARGN})
+  set(sources "")
+  set(snapshot "")
+  foreach(dtype IN LISTS ARG_DTYPES)
+    set(stem "${ARG_NAME}_${dtype}")
+    add_custom_command(
+      OUTPUT "${LAI_GENERATED_DIR}/${stem}.cl"
+      COMMAND lai-gen svd-kernel --spec "${ARG_SPEC}" --dtype ${dtype} -o "${LAI_GENERATED_DIR}"
+              --templates "${PROJECT_SOURCE_DIR}/templates"
+      DEPENDS lai-gen ${LAI_TEMPLATE_FILES} "${ARG_SPEC}"
+      COMMENT "lai-gen: SVD kernel ${stem} from ${ARG_SPEC}"
+      VERBATIM)
+    _lai_embed_gpu_source("${stem}")
+    list(APPEND sources "${LAI_GENERATED_DIR}/${stem}_cl.cpp")
+    list(APPEND snapshot "${LAI_GENERATED_DIR}/${stem}.cl")
+  endforeach()
+  set(LAI_GENERATED_SOURCES ${LAI_GENERATED_SOURCES} ${sources} PARENT_SCOPE)
+  if(ARG_SNAPSHOT)
+    set(LAI_SNAPSHOT_FILES ${LAI_SNAPSHOT_FILES} ${snapshot} PARENT_SCOPE)
+  endif()
+endfunction()
+
 # Writes <build>/generated/lai_gpu_sources.cpp (runtime/src/opencl/gpu_sources.h).
 function(lai_write_gpu_sources)
   get_property(names GLOBAL PROPERTY LAI_GPU_SOURCE_NAMES)
@@ -272,6 +298,8 @@ lai_add_scheme_kernels(SNAPSHOT
 # GPU GEMM leaves (docs/gpu.md): portable tiled in both dtypes, NVIDIA FP64 tensor cores.
 lai_add_gemm_kernel(SNAPSHOT NAME lai_gemm_tiled SPEC "${PROJECT_SOURCE_DIR}/factors/gpu/gemm_tiled.json" DTYPES f64 f32)
 lai_add_gemm_kernel(SNAPSHOT NAME lai_gemm_nvmma SPEC "${PROJECT_SOURCE_DIR}/factors/gpu/gemm_nvmma.json" DTYPES f64)
+# Batched one-sided Jacobi SVD (docs/svd.md), local and global variants.
+lai_add_svd_kernel(SNAPSHOT NAME lai_svd_jacobi SPEC "${PROJECT_SOURCE_DIR}/factors/svd/jacobi_batched.json" DTYPES f64 f32)
 
 # Strassen's 2x2 scheme as the second level of the block engine
 # (runtime/src/cpu/fast_gemm.cpp); only its block kernel and tables.

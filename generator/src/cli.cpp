@@ -15,6 +15,7 @@
 
 #include "lai_gen/compose.hpp"
 #include "lai_gen/emit.hpp"
+#include "lai_gen/emit_svd.hpp"
 #include "lai_gen/error.hpp"
 #include "lai_gen/info.hpp"
 #include "lai_gen/readers.hpp"
@@ -245,6 +246,33 @@ int cmd_gemm_kernel(const std::string& spec, const std::string& dtype, const std
   return kExitOk;
 }
 
+int cmd_svd_kernel(const std::string& spec, const std::string& dtype, const std::string& out_dir,
+                   const std::string& templates, std::ostream& out, std::ostream& err) {
+  Dtype d = Dtype::F64;
+  try {
+    d = parse_dtype(dtype);
+  } catch (const std::invalid_argument& e) {
+    err << "lai-gen svd-kernel: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    err << "lai-gen svd-kernel: cannot create output folder " << out_dir << ": " << ec.message() << "\n";
+    return kExitWriteFailed;
+  }
+  try {
+    out << emit_svd_kernel(spec, d, out_dir, templates.empty() ? default_templates_dir() : templates) << "\n";
+  } catch (const InputError& e) {
+    err << "lai-gen svd-kernel: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    err << "lai-gen svd-kernel: " << e.what() << "\n";
+    return kExitWriteFailed;
+  }
+  return kExitOk;
+}
+
 int cmd_list(const std::string& path, std::ostream& out, std::ostream& err) {
   try {
     for (const auto& e : list_npz_entries(path)) out << e << "\n";
@@ -296,6 +324,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   gemmk->add_option("-o,--output-dir", gk_out, "folder to write into (created if missing)")->required();
   gemmk->add_option("--templates", gk_templates, "template folder (default $LAI_TEMPLATES_DIR or the source tree's)");
 
+  std::string sk_spec, sk_dtype = "f64", sk_out, sk_templates;
+  auto* svdk = app.add_subcommand("svd-kernel", "Emit an OpenCL SVD kernel from an SVD kernel spec (docs/svd.md)");
+  svdk->add_option("--spec", sk_spec, "SVD kernel spec .json (factors/svd/)")->required();
+  svdk->add_option("--dtype", sk_dtype, "f64 | f32")->capture_default_str();
+  svdk->add_option("-o,--output-dir", sk_out, "folder to write into (created if missing)")->required();
+  svdk->add_option("--templates", sk_templates, "template folder (default $LAI_TEMPLATES_DIR or the source tree's)");
+
   std::string list_path;
   auto* list = app.add_subcommand("list", "List the entries of an AlphaTensor .npz file");
   list->add_option("file", list_path, ".npz file")->required();
@@ -313,6 +348,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   if (emitc->parsed()) return cmd_emit(em_scheme, em_target, em_dtype, em_out, em_templates, em_fname, em_name, out, err);
   if (list->parsed()) return cmd_list(list_path, out, err);
   if (gemmk->parsed()) return cmd_gemm_kernel(gk_spec, gk_dtype, gk_out, gk_templates, out, err);
+  if (svdk->parsed()) return cmd_svd_kernel(sk_spec, sk_dtype, sk_out, sk_templates, out, err);
   return kExitBadInput;
 }
 

@@ -345,7 +345,7 @@ LAI_API const char* lai_svd_fallback_reason(void);
 /** Options of the batched Jacobi SVD; all-zero is the default. */
 typedef struct lai_jacobi_options {
   /** Relative convergence threshold: a column pair (p,q) is rotated while
-   *  |g_p . g_q| > tol * ||g_p|| ||g_q||. 0: max(m,n) * eps. */
+   *  |g_p . g_q| > tol * ||g_p|| ||g_q||. 0: sqrt(max(m,n)) * eps. */
   double tol;
   /** Sweep cap; 0: 30. A matrix still rotating after it is reported. */
   int max_sweeps;

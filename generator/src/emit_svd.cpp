@@ -1,0 +1,181 @@
+// OpenCL SVD kernels from SVD kernel specs (factors/svd/*.json; format in
+// docs/formats.md): the spec names a stage (its template), the variants to
+// emit, the tunable parameters with their defaults per dtype, and the
+// configurations a tuner sweeps. As for the GEMM kernels, the defaults become
+// #ifndef blocks (-DNAME=value overrides each) and the sweep "// lai-tune:"
+// lines. Only the stage "jacobi-batched" exists; the stages of the two-stage
+// GPU SVD (docs/svd.md) are refused by name until their templates exist.
+#include "lai_gen/emit_svd.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "emit_internal.hpp"
+#include "lai_gen/error.hpp"
+#include "lai_gen/util.hpp"
+
+namespace lai::gen {
+
+namespace {
+
+using Params = std::map<std::string, long long>;
+
+struct Stage {
+  const char* name;
+  const char* file_template;    // the .cl file around the kernels
+  const char* kernel_template;  // one kernel, filled once per variant
+  std::vector<std::string> variants;
+  std::vector<std::string> params;
+};
+
+const std::vector<Stage>& stages() {
+  static const std::vector<Stage> s{
+      {"jacobi-batched", "opencl_svd_jacobi.cl.in", "opencl_svd_jacobi_kernel.cl.in", {"local", "global"},
+       {"WG", "LOCAL_ELEMS", "CMAX"}},
+  };
+  return s;
+}
+
+// Stages of the planned two-stage GPU SVD (docs/svd.md): named so a spec for
+// them gets a clear refusal instead of "unknown stage".
+const std::set<std::string>& planned_stages() {
+  static const std::set<std::string> p{"dense-to-band", "band-to-bidiagonal", "bidiagonal-dc", "back-transform", "qr-tall"};
+  return p;
+}
+
+// The rules the kernel's #error also states, and 48 KB of local memory per
+// work-group (NVIDIA's static limit): G and V (LOCAL_ELEMS), the singular
+// values and their order (CMAX each), the reduction buffer (WG).
+void check_config(const Params& p, std::size_t elem, const std::string& where) {
+  auto need = [&](bool ok, const std::string& rule) {
+    if (!ok) throw InputError(where + ": parameters violate " + rule);
+  };
+  const long long wg = p.at("WG"), le = p.at("LOCAL_ELEMS"), cmax = p.at("CMAX");
+  need(wg >= 1 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [1, 1024]");
+  need(cmax >= 2 && cmax <= 4096, "CMAX in [2, 4096]");
+  need(le >= 8 && le <= 1 << 20, "LOCAL_ELEMS in [8, 1048576]");
+  const long long local = le * static_cast<long long>(elem) + cmax * static_cast<long long>(elem + 4) +
+                          wg * static_cast<long long>(elem) + 4;
+  need(local <= 49152, "local memory LOCAL_ELEMS*elem + CMAX*(elem+4) + WG*elem <= 48 KB (is " +
+                           std::to_string(local) + " bytes)");
+}
+
+Params read_params(const nlohmann::json& j, const Stage& st, const std::string& where) {
+  if (!j.is_object()) throw InputError(where + ": expected an object of parameters");
+  Params p;
+  for (const auto& name : st.params) {
+    if (!j.contains(name) || !j.at(name).is_number_integer()) {
+      throw InputError(where + ": parameter " + name + " is missing or not an integer");
+    }
+    p[name] = j.at(name).get<long long>();
+  }
+  for (const auto& [k, _] : j.items()) {
+    if (p.find(k) == p.end()) throw InputError(where + ": unknown parameter " + k + " for stage " + st.name);
+  }
+  return p;
+}
+
+std::string options_of(const Params& p) {
+  std::string s;
+  for (const auto& [k, v] : p) s += (s.empty() ? "" : " ") + std::string("-D") + k + "=" + std::to_string(v);
+  return s;
+}
+
+}  // namespace
+
+std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::string& out_dir,
+                            const std::string& templates_dir) {
+  const std::vector<std::uint8_t> bytes = read_file_bytes(spec_path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(bytes.begin(), bytes.end());
+  } catch (const std::exception& e) {
+    throw InputError(spec_path + ": not valid JSON: " + e.what());
+  }
+  const std::string where = base_name(spec_path);
+  try {
+    if (j.value("format", std::string()) != "lai-svd-kernel/1") {
+      throw InputError(where + ": \"format\" must be \"lai-svd-kernel/1\"");
+    }
+    const std::string name = j.at("name").get<std::string>();
+    bool ok = !name.empty();
+    for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    if (!ok) throw InputError(where + ": \"name\" must be lower-case letters, digits and '_'");
+    const std::string sname = j.at("stage").get<std::string>();
+    const Stage* st = nullptr;
+    for (const auto& cand : stages()) {
+      if (sname == cand.name) st = &cand;
+    }
+    if (st == nullptr) {
+      if (planned_stages().count(sname) != 0) {
+        throw InputError(where + ": stage \"" + sname +
+                         "\" is part of the planned two-stage GPU SVD (docs/svd.md) and has no template yet");
+      }
+      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched)");
+    }
+    const std::string dt = dtype_name(d);
+    const auto dtypes = j.at("dtypes").get<std::vector<std::string>>();
+    if (std::find(dtypes.begin(), dtypes.end(), dt) == dtypes.end()) {
+      throw InputError(where + ": dtype " + dt + " is not among the spec's dtypes");
+    }
+    const auto variants = j.at("variants").get<std::vector<std::string>>();
+    if (variants.empty()) throw InputError(where + ": \"variants\" is empty");
+    for (const auto& v : variants) {
+      if (std::find(st->variants.begin(), st->variants.end(), v) == st->variants.end()) {
+        throw InputError(where + ": unknown variant \"" + v + "\" of stage " + sname + " (expected local or global)");
+      }
+    }
+    const std::size_t elem = d == Dtype::F64 ? 8 : 4;
+    const Params defaults = read_params(j.at("defaults").at(dt), *st, where + " defaults." + dt);
+    check_config(defaults, elem, where + " defaults." + dt);
+    std::string tune;
+    if (j.contains("tune") && j.at("tune").contains(dt)) {
+      int idx = 0;
+      for (const auto& c : j.at("tune").at(dt)) {
+        const std::string w = where + " tune." + dt + "[" + std::to_string(idx++) + "]";
+        const Params p = read_params(c, *st, w);
+        check_config(p, elem, w);
+        tune += "// lai-tune: " + options_of(p) + "\n";
+      }
+    }
+    if (tune.empty()) tune = "// lai-tune: " + options_of(defaults) + "\n";
+    std::string defs;
+    for (const auto& [k, val] : defaults) defs += "#ifndef " + k + "\n#define " + k + " " + std::to_string(val) + "\n#endif\n";
+    const std::string stem = name + "_" + dt;
+    while (!tune.empty() && tune.back() == '\n') tune.pop_back();
+    while (!defs.empty() && defs.back() == '\n') defs.pop_back();
+    std::string kernels;
+    for (const auto& v : variants) {
+      const bool local = v == "local";
+      if (!kernels.empty()) kernels += "\n";
+      kernels += fill_template_file(templates_dir, st->kernel_template,
+                                    {{"KERNEL", stem + "_" + v},
+                                     {"VARIANT", v},
+                                     {"SP", local ? "__local" : "__global"},
+                                     {"LOCAL", local ? "1" : "0"}});
+    }
+    while (!kernels.empty() && kernels.back() == '\n') kernels.pop_back();
+    const InputInfo info{where, sha256_hex(bytes)};
+    const TemplateValues values{
+        {"HEADER", detail::header_line(info, "//")},
+        {"NAME", stem},
+        {"SPEC", where},
+        {"PRAGMA", d == Dtype::F64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable" : "// f32: no extension needed"},
+        {"DEFAULTS", defs},
+        {"TUNE", tune},
+        {"T", detail::c_type(d)},
+        {"KERNELS", kernels},
+    };
+    const std::string text = fill_template_file(templates_dir, st->file_template, values);
+    const std::string path = (out_dir.empty() ? std::string() : out_dir + "/") + stem + ".cl";
+    write_file_atomically(path, text);
+    return path;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(where + ": malformed SVD kernel spec: " + e.what());
+  }
+}
+
+}  // namespace lai::gen
