@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emit_internal.hpp"
+#include "kernel_spec.hpp"
 #include "lai_gen/error.hpp"
 #include "lai_gen/util.hpp"
 
@@ -16,7 +17,7 @@ namespace lai::gen {
 
 namespace {
 
-using Params = std::map<std::string, long long>;
+using Params = detail::SpecParams;
 
 struct Variant {
   const char* name;
@@ -108,32 +109,19 @@ Params read_params(const nlohmann::json& j, const Variant& v, const std::string&
   return p;
 }
 
-std::string options_of(const Params& p) {
-  std::string s;
-  for (const auto& [k, v] : p) s += (s.empty() ? "" : " ") + std::string("-D") + k + "=" + std::to_string(v);
-  return s;
-}
-
 }  // namespace
 
 std::string emit_gemm_kernel(const std::string& spec_path, Dtype d, const std::string& out_dir,
                              const std::string& templates_dir) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(spec_path);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(bytes.begin(), bytes.end());
-  } catch (const std::exception& e) {
-    throw InputError(spec_path + ": not valid JSON: " + e.what());
-  }
+  const detail::SpecFile spec = detail::read_spec_file(spec_path);
+  const nlohmann::json& j = spec.json;
   const std::string where = base_name(spec_path);
   try {
     if (j.value("format", std::string()) != "lai-gpu-gemm/1") {
       throw InputError(where + ": \"format\" must be \"lai-gpu-gemm/1\"");
     }
     const std::string name = j.at("name").get<std::string>();
-    bool ok = !name.empty();
-    for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-    if (!ok) throw InputError(where + ": \"name\" must be lower-case letters, digits and '_'");
+    detail::check_spec_name(name, where);
     const std::string vname = j.at("variant").get<std::string>();
     const Variant* v = nullptr;
     for (const auto& cand : variants()) {
@@ -155,16 +143,16 @@ std::string emit_gemm_kernel(const std::string& spec_path, Dtype d, const std::s
         const std::string w = where + " tune." + dt + "[" + std::to_string(idx++) + "]";
         const Params p = read_params(c, *v, w);
         check_config(vname, p, elem, w);
-        tune += "// lai-tune: " + options_of(p) + "\n";
+        tune += "// lai-tune: " + detail::define_options(p) + "\n";
       }
     }
-    if (tune.empty()) tune = "// lai-tune: " + options_of(defaults) + "\n";
+    if (tune.empty()) tune = "// lai-tune: " + detail::define_options(defaults) + "\n";
     std::string defs;
     for (const auto& [k, val] : defaults) {
       defs += "#ifndef " + k + "\n#define " + k + " " + std::to_string(val) + "\n#endif\n";
     }
     const std::string kernel = name + "_" + dt;
-    InputInfo info{where, sha256_hex(bytes)};
+    InputInfo info{where, spec.sha256};
     while (!tune.empty() && tune.back() == '\n') tune.pop_back();
     while (!defs.empty() && defs.back() == '\n') defs.pop_back();
     const std::string pack = fill_template_file(templates_dir, "opencl_gemm_pack.cl.in", {{"NAME", kernel}});

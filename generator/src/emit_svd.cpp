@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emit_internal.hpp"
+#include "kernel_spec.hpp"
 #include "lai_gen/error.hpp"
 #include "lai_gen/util.hpp"
 
@@ -21,7 +22,7 @@ namespace lai::gen {
 
 namespace {
 
-using Params = std::map<std::string, long long>;
+using Params = detail::SpecParams;
 
 struct Stage {
   const char* name;
@@ -78,32 +79,19 @@ Params read_params(const nlohmann::json& j, const Stage& st, const std::string& 
   return p;
 }
 
-std::string options_of(const Params& p) {
-  std::string s;
-  for (const auto& [k, v] : p) s += (s.empty() ? "" : " ") + std::string("-D") + k + "=" + std::to_string(v);
-  return s;
-}
-
 }  // namespace
 
 std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::string& out_dir,
                             const std::string& templates_dir) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(spec_path);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(bytes.begin(), bytes.end());
-  } catch (const std::exception& e) {
-    throw InputError(spec_path + ": not valid JSON: " + e.what());
-  }
+  const detail::SpecFile spec = detail::read_spec_file(spec_path);
+  const nlohmann::json& j = spec.json;
   const std::string where = base_name(spec_path);
   try {
     if (j.value("format", std::string()) != "lai-svd-kernel/1") {
       throw InputError(where + ": \"format\" must be \"lai-svd-kernel/1\"");
     }
     const std::string name = j.at("name").get<std::string>();
-    bool ok = !name.empty();
-    for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-    if (!ok) throw InputError(where + ": \"name\" must be lower-case letters, digits and '_'");
+    detail::check_spec_name(name, where);
     const std::string sname = j.at("stage").get<std::string>();
     const Stage* st = nullptr;
     for (const auto& cand : stages()) {
@@ -138,10 +126,10 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
         const std::string w = where + " tune." + dt + "[" + std::to_string(idx++) + "]";
         const Params p = read_params(c, *st, w);
         check_config(p, elem, w);
-        tune += "// lai-tune: " + options_of(p) + "\n";
+        tune += "// lai-tune: " + detail::define_options(p) + "\n";
       }
     }
-    if (tune.empty()) tune = "// lai-tune: " + options_of(defaults) + "\n";
+    if (tune.empty()) tune = "// lai-tune: " + detail::define_options(defaults) + "\n";
     std::string defs;
     for (const auto& [k, val] : defaults) defs += "#ifndef " + k + "\n#define " + k + " " + std::to_string(val) + "\n#endif\n";
     const std::string stem = name + "_" + dt;
@@ -158,7 +146,7 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
                                      {"LOCAL", local ? "1" : "0"}});
     }
     while (!kernels.empty() && kernels.back() == '\n') kernels.pop_back();
-    const InputInfo info{where, sha256_hex(bytes)};
+    const InputInfo info{where, spec.sha256};
     const TemplateValues values{
         {"HEADER", detail::header_line(info, "//")},
         {"NAME", stem},
