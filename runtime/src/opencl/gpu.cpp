@@ -38,22 +38,6 @@ bool matches(const char* pattern, const std::string& value) {
   return std::strcmp(pattern, "*") == 0 || value.find(pattern) != std::string::npos;
 }
 
-// Value of NAME in the source's "#define NAME value" defaults, overridden by
-// "-DNAME=value" in options.
-int param(const std::string& source, const std::string& options, const std::string& name) {
-  std::istringstream opts(options);
-  std::string tok;
-  int value = -1;
-  while (opts >> tok) {
-    if (tok.rfind("-D" + name + "=", 0) == 0) value = std::atoi(tok.c_str() + name.size() + 3);
-  }
-  if (value >= 0) return value;
-  const std::string key = "#define " + name + " ";
-  const auto pos = source.find(key);
-  if (pos == std::string::npos) fail(LAI_ERROR_INTERNAL, "GPU kernel source has no default for " + name);
-  return std::atoi(source.c_str() + pos + key.size());
-}
-
 template <class T>
 const char* tag() {
   return std::is_same_v<T, double> ? "f64" : "f32";
@@ -116,17 +100,17 @@ GemmConfig gemm_config(const Runtime& rt, const std::string& variant, const std:
   c.program = std::string("lai_gemm_") + v + "_" + tag<T>();
   c.options = options.empty() ? tuned_options(rt, c.program) : options;
   const std::string src = gpu_source(c.program);
-  c.mwg = param(src, c.options, "MWG");
-  c.nwg = param(src, c.options, "NWG");
-  c.kwg = param(src, c.options, "KWG");
+  c.mwg = kernel_param(src, c.options, "MWG");
+  c.nwg = kernel_param(src, c.options, "NWG");
+  c.kwg = kernel_param(src, c.options, "KWG");
   if (c.nvmma) {
-    const std::size_t nt = 32 * static_cast<std::size_t>(param(src, c.options, "WGM") * param(src, c.options, "WGN"));
+    const std::size_t nt = 32 * static_cast<std::size_t>(kernel_param(src, c.options, "WGM") * kernel_param(src, c.options, "WGN"));
     c.local[0] = nt;
     c.threads_per_tile = nt;
     c.ydim = 1;
   } else {
-    const int mdimc = param(src, c.options, "MDIMC");
-    const int ndimc = param(src, c.options, "NDIMC");
+    const int mdimc = kernel_param(src, c.options, "MDIMC");
+    const int ndimc = kernel_param(src, c.options, "NDIMC");
     c.local[0] = static_cast<std::size_t>(ndimc);
     c.local[1] = static_cast<std::size_t>(mdimc);
     c.threads_per_tile = static_cast<std::size_t>(ndimc);
@@ -351,8 +335,8 @@ void batched_v_device(const Runtime& rt, const std::string& program, const std::
   std::size_t global = 0;
   if (layout == "aos") {
     const std::string src = gpu_source(program);
-    const int bwg = param(src, opts, "BWG");
-    const int ppg = param(src, opts, "PPG");
+    const int bwg = kernel_param(src, opts, "BWG");
+    const int ppg = kernel_param(src, opts, "PPG");
     local = static_cast<std::size_t>(bwg);
     global = (count + static_cast<std::size_t>(bwg * ppg) - 1) / static_cast<std::size_t>(bwg * ppg) * local;
   } else {
@@ -394,5 +378,19 @@ DeviceInfo device_info() {
 LAI_INSTANTIATE(double)
 LAI_INSTANTIATE(float)
 #undef LAI_INSTANTIATE
+
+int kernel_param(const std::string& source, const std::string& options, const std::string& name) {
+  std::istringstream opts(options);
+  std::string tok;
+  int value = -1;
+  while (opts >> tok) {
+    if (tok.rfind("-D" + name + "=", 0) == 0) value = std::atoi(tok.c_str() + name.size() + 3);
+  }
+  if (value >= 0) return value;
+  const std::string key = "#define " + name + " ";
+  const auto pos = source.find(key);
+  if (pos == std::string::npos) fail(LAI_ERROR_INTERNAL, "OpenCL kernel source has no default for " + name);
+  return std::atoi(source.c_str() + pos + key.size());
+}
 
 }  // namespace lai::ocl

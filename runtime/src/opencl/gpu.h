@@ -75,4 +75,9 @@ int tuned_fast_min(const Runtime& rt, const std::string& dtype);
 // Source text of a generated GPU kernel by name; throws NOT_SUPPORTED if absent.
 const char* gpu_source(const std::string& name);
 
+// Value of a generated kernel's compile-time parameter NAME: "-DNAME=value"
+// in the build options if present, else the source's "#define NAME value"
+// default; throws LAI_ERROR_INTERNAL if the source has neither.
+int kernel_param(const std::string& source, const std::string& options, const std::string& name);
+
 }  // namespace lai::ocl

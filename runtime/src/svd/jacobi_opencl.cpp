@@ -25,20 +25,6 @@ namespace {
 constexpr std::size_t kMaxChunkBytes = std::size_t{256} << 20;
 constexpr std::size_t kMaxGlobalGroups = 4096;  // global variant: bounds the scratch
 
-int param(const std::string& source, const std::string& options, const std::string& name) {
-  std::istringstream opts(options);
-  std::string tok;
-  int value = -1;
-  while (opts >> tok) {
-    if (tok.rfind("-D" + name + "=", 0) == 0) value = std::atoi(tok.c_str() + name.size() + 3);
-  }
-  if (value >= 0) return value;
-  const std::string key = "#define " + name + " ";
-  const auto pos = source.find(key);
-  if (pos == std::string::npos) fail(LAI_ERROR_INTERNAL, "SVD kernel source has no default for " + name);
-  return std::atoi(source.c_str() + pos + key.size());
-}
-
 template <class T>
 void set_arg(cl_kernel k, cl_uint i, const T& v, const std::string& dev) {
   ocl::check(clSetKernelArg(k, i, sizeof(T), &v), "clSetKernelArg(lai_svd_jacobi)", dev);
@@ -70,8 +56,8 @@ void jacobi_batched_opencl(std::size_t count, int m, int n, const T* A, int lda,
   const char* src = ocl::gpu_source(program);
   const char* env_opts = std::getenv("LAI_SVD_JACOBI_OPTIONS");
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
-  const int wg = param(src, options, "WG"), local_elems = param(src, options, "LOCAL_ELEMS"),
-            cmax = param(src, options, "CMAX");
+  const int wg = ocl::kernel_param(src, options, "WG"), local_elems = ocl::kernel_param(src, options, "LOCAL_ELEMS"),
+            cmax = ocl::kernel_param(src, options, "CMAX");
   const int k = std::min(m, n), r = std::max(m, n);
   if (k > cmax) {
     fail(LAI_ERROR_NOT_SUPPORTED, "min(m,n)=" + std::to_string(k) + " exceeds the batched Jacobi kernel's CMAX=" +
