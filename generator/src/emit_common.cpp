@@ -14,6 +14,20 @@ std::string header_line(const InputInfo& in, const std::string& comment_prefix) 
 
 std::string c_type(Dtype d) { return d == Dtype::F64 ? "double" : "float"; }
 
+TemplateValues scheme_template_values(const EmitJob& job) {
+  const Scheme& s = job.scheme;
+  return {
+      {"HEADER", header_line(job.input, "//")},
+      {"STEM", job.stem},
+      {"SCHEME", s.name},
+      {"T", c_type(job.options.dtype)},
+      {"M", std::to_string(s.m)},
+      {"K", std::to_string(s.k)},
+      {"N", std::to_string(s.n)},
+      {"RANK", std::to_string(s.rank)},
+  };
+}
+
 namespace {
 std::string c_number(std::int64_t v, Dtype d) {
   return std::to_string(v) + (d == Dtype::F64 ? ".0" : ".0f");

@@ -59,16 +59,7 @@ std::vector<RenderedFile> render_cpp4x4(const EmitJob& job) {
     row_store0 << rc << " = alpha * (" << re << ");\n";
   }
   const OptimizedScheme o = optimize_scheme(s);
-  TemplateValues common{
-      {"HEADER", header_line(job.input, "//")},
-      {"STEM", job.stem},
-      {"SCHEME", s.name},
-      {"T", T},
-      {"M", std::to_string(s.m)},
-      {"K", std::to_string(s.k)},
-      {"N", std::to_string(s.n)},
-      {"RANK", std::to_string(s.rank)},
-  };
+  const TemplateValues common = scheme_template_values(job);
   TemplateValues cpp = common;
   cpp["ADDITIONS"] = std::to_string(o.additions_after());
   cpp["ADDITIONS_NAIVE"] = std::to_string(o.additions_before());

@@ -48,17 +48,8 @@ std::vector<RenderedFile> render_cppblock(const EmitJob& job) {
   const Table v = by_product(s.rank, s.k * s.n, [&](int y, int r) -> const Rational& { return s.v(y, r); }, d);
   const Table w = by_product(s.rank, s.m * s.n, [&](int z, int r) -> const Rational& { return s.w(z, r); }, d);
 
-  TemplateValues common{
-      {"HEADER", header_line(job.input, "//")},
-      {"STEM", job.stem},
-      {"SCHEME", s.name},
-      {"T", c_type(d)},
-      {"GEMM_NAME", d == Dtype::F64 ? "dgemm" : "sgemm"},
-      {"M", std::to_string(s.m)},
-      {"K", std::to_string(s.k)},
-      {"N", std::to_string(s.n)},
-      {"RANK", std::to_string(s.rank)},
-  };
+  TemplateValues common = scheme_template_values(job);
+  common["GEMM_NAME"] = d == Dtype::F64 ? "dgemm" : "sgemm";
   TemplateValues cpp = common;
   cpp["U_BEGIN"] = u.begin;
   cpp["U_TERMS"] = u.terms;

@@ -23,16 +23,9 @@ std::vector<RenderedFile> render_opencl(const EmitJob& job) {
   while (!body.empty() && body.back() == '\n') body.pop_back();
   while (!store.empty() && store.back() == '\n') store.pop_back();
   const OptimizedScheme o = optimize_scheme(s);
-  const TemplateValues values{
-      {"HEADER", header_line(job.input, "//")},
+  TemplateValues values = scheme_template_values(job);
+  values.insert({
       {"PRAGMA", d == Dtype::F64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable" : "// f32: no extension needed"},
-      {"STEM", job.stem},
-      {"SCHEME", s.name},
-      {"T", T},
-      {"M", std::to_string(s.m)},
-      {"K", std::to_string(s.k)},
-      {"N", std::to_string(s.n)},
-      {"RANK", std::to_string(s.rank)},
       {"MK", std::to_string(s.m * s.k)},
       {"KN", std::to_string(s.k * s.n)},
       {"MN", std::to_string(s.m * s.n)},
@@ -40,7 +33,7 @@ std::vector<RenderedFile> render_opencl(const EmitJob& job) {
       {"ADDITIONS", std::to_string(o.additions_after())},
       {"BODY", body},
       {"STORE", store},
-  };
+  });
   return {{job.stem + ".cl", fill_template_file(job.options.templates_dir, "opencl_batched.cl.in", values)}};
 }
 

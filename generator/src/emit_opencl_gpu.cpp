@@ -57,22 +57,15 @@ std::vector<RenderedFile> render_opencl_batched_v(const EmitJob& job) {
     body += "SC(" + std::to_string(z) + ", " + sl.c_exprs[static_cast<std::size_t>(z)] + ");\n";
   }
   const OptimizedScheme o = optimize_scheme(s);
-  const TemplateValues values{
-      {"HEADER", header_line(job.input, "//")},
+  TemplateValues values = scheme_template_values(job);
+  values.insert({
       {"PRAGMA", pragma(d)},
-      {"STEM", job.stem},
-      {"SCHEME", s.name},
-      {"T", c_type(d)},
-      {"M", std::to_string(s.m)},
-      {"K", std::to_string(s.k)},
-      {"N", std::to_string(s.n)},
-      {"RANK", std::to_string(s.rank)},
       {"MK", std::to_string(s.m * s.k)},
       {"KN", std::to_string(s.k * s.n)},
       {"MN", std::to_string(s.m * s.n)},
       {"ADDITIONS", std::to_string(o.additions_after())},
       {"BODY", trim_newlines(body)},
-  };
+  });
   return {{job.stem + ".cl", fill_template_file(job.options.templates_dir, "opencl_batched_v.cl.in", values)}};
 }
 
@@ -88,23 +81,16 @@ std::vector<RenderedFile> render_opencl_fast(const EmitJob& job) {
   const std::string output = program_text(
       o.output, d, [](int r) { return "LM(" + std::to_string(r) + ")"; }, "tc",
       [](int z, const std::string& e) { return "SC(" + std::to_string(z) + ", " + e + ")"; });
-  const TemplateValues values{
-      {"HEADER", header_line(job.input, "//")},
+  TemplateValues values = scheme_template_values(job);
+  values.insert({
       {"PRAGMA", pragma(d)},
-      {"STEM", job.stem},
-      {"SCHEME", s.name},
-      {"T", c_type(d)},
-      {"M", std::to_string(s.m)},
-      {"K", std::to_string(s.k)},
-      {"N", std::to_string(s.n)},
-      {"RANK", std::to_string(s.rank)},
       {"LEFT_ADDS", std::to_string(o.left.additions_after())},
       {"RIGHT_ADDS", std::to_string(o.right.additions_after())},
       {"OUT_ADDS", std::to_string(o.output.additions_after())},
       {"LEFT", left},
       {"RIGHT", right},
       {"OUTPUT", output},
-  };
+  });
   return {{job.stem + ".cl", fill_template_file(job.options.templates_dir, "opencl_fast.cl.in", values)}};
 }
 
