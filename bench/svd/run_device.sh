@@ -9,10 +9,11 @@
 # Here, on PoCL, tiny sizes in well under 2 minutes (no CUDA torch here, so
 # the cuSOLVER columns stay empty):
 #   LAI_BENCH_QUICK=1 OUT=/tmp/out bash bench/svd/run_device.sh
-# Knobs: LAI_SVD_BUDGET_S (lapack-ai + LAPACK part, default 130 s),
+# Knobs: LAI_SVD_BUDGET_S (lapack-ai + LAPACK part, default 125 s),
 # LAI_SVD_CPU_BUDGET_S (LAPACK share of it, 45 s), LAI_SVD_TORCH_BUDGET_S
-# (95 s); LAI_BENCH_SVD_KERNEL_DIR: freshly generated .cl files that replace
-# generated/'s (when the snapshot lags behind the templates).
+# (90 s); LAI_BENCH_SVD_KERNEL_DIR: freshly generated .cl files that replace
+# generated/'s (when the snapshot lags behind the templates);
+# LAI_BENCH_SVD_EXTRA_SOURCES: more runtime/src files for the standalone build.
 # Files in $OUT (8 at most come back): table.txt results.json build.log
 # lai_svd.log lai_svd.json torch_svd.log torch_svd.json.
 set -euo pipefail
@@ -37,6 +38,8 @@ if [ -d "$ROOT/.device/debs" ] && { [ ! -f /usr/include/CL/cl.h ] || [ ! -f /usr
 fi
 KDIR=""
 [ -n "${LAI_BENCH_SVD_KERNEL_DIR:-}" ] && KDIR="-DLAI_BENCH_SVD_KERNEL_DIR=$LAI_BENCH_SVD_KERNEL_DIR"
+# More runtime sources (relative to runtime/src, ';'-separated) if a new SVD stage needs them.
+[ -n "${LAI_BENCH_SVD_EXTRA_SOURCES:-}" ] && KDIR="$KDIR -DLAI_BENCH_SVD_EXTRA_SOURCES=$LAI_BENCH_SVD_EXTRA_SOURCES"
 export LAI_OPENCL_CACHE_DIR=${LAI_OPENCL_CACHE_DIR:-$BUILD/cl-cache}
 echo "== configure + build (log: $OUT/build.log)"
 cmake -S "$ROOT/bench/svd" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release $CMAKE_DEPS $KDIR > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log"; exit 1; }
@@ -49,7 +52,7 @@ if [ "${LAI_BENCH_QUICK:-0}" = 1 ]; then
   FULLN=100
 else
   SIZES=1024,2048,4096,8192; TALL=16384x1024; BATCHED=10000x8,10000x16,10000x32,1000x64; REPS=3
-  BUDGET=${LAI_SVD_BUDGET_S:-130}; CPUB=${LAI_SVD_CPU_BUDGET_S:-45}; TB=${LAI_SVD_TORCH_BUDGET_S:-95}
+  BUDGET=${LAI_SVD_BUDGET_S:-125}; CPUB=${LAI_SVD_CPU_BUDGET_S:-45}; TB=${LAI_SVD_TORCH_BUDGET_S:-90}
   FULLN=4096
 fi
 echo "== lai-bench-svd (budget ${BUDGET} s, LAPACK ${CPUB} s)"
