@@ -34,8 +34,8 @@ struct Stage {
 
 const std::vector<Stage>& stages() {
   static const std::vector<Stage> s{
-      {"jacobi-batched", "opencl_svd_jacobi.cl.in", "opencl_svd_jacobi_kernel.cl.in", {"local", "global"},
-       {"WG", "LOCAL_ELEMS", "CMAX"}},
+      {"jacobi-batched", "opencl_svd_jacobi.cl.in", "opencl_svd_jacobi_kernel.cl.in",
+       {"local", "global", "team", "team_vglobal"}, {"WG", "LOCAL_ELEMS", "CMAX", "TEAM"}},
   };
   return s;
 }
@@ -48,19 +48,21 @@ const std::set<std::string>& planned_stages() {
 }
 
 // The rules the kernel's #error also states, and 48 KB of local memory per
-// work-group (NVIDIA's static limit): G and V (LOCAL_ELEMS), the singular
-// values and their order (CMAX each), the reduction buffer (WG).
+// work-group (NVIDIA's static limit), counted for the largest variant (team):
+// G and V (LOCAL_ELEMS), the singular values and their order (CMAX each),
+// three partial sums per item (3 WG) and three ints per team slot.
 void check_config(const Params& p, std::size_t elem, const std::string& where) {
   auto need = [&](bool ok, const std::string& rule) {
     if (!ok) throw InputError(where + ": parameters violate " + rule);
   };
-  const long long wg = p.at("WG"), le = p.at("LOCAL_ELEMS"), cmax = p.at("CMAX");
+  const long long wg = p.at("WG"), le = p.at("LOCAL_ELEMS"), cmax = p.at("CMAX"), team = p.at("TEAM");
   need(wg >= 1 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [1, 1024]");
+  need(team >= 1 && team <= wg && (team & (team - 1)) == 0, "TEAM a power of 2 in [1, WG]");
   need(cmax >= 2 && cmax <= 4096, "CMAX in [2, 4096]");
   need(le >= 8 && le <= 1 << 20, "LOCAL_ELEMS in [8, 1048576]");
   const long long local = le * static_cast<long long>(elem) + cmax * static_cast<long long>(elem + 4) +
-                          wg * static_cast<long long>(elem) + 4;
-  need(local <= 49152, "local memory LOCAL_ELEMS*elem + CMAX*(elem+4) + WG*elem <= 48 KB (is " +
+                          3 * wg * static_cast<long long>(elem) + 12 * (wg / team);
+  need(local <= 49152, "local memory LOCAL_ELEMS*elem + CMAX*(elem+4) + 3*WG*elem + 12*WG/TEAM <= 48 KB (is " +
                            std::to_string(local) + " bytes)");
 }
 
@@ -113,7 +115,8 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
     if (variants.empty()) throw InputError(where + ": \"variants\" is empty");
     for (const auto& v : variants) {
       if (std::find(st->variants.begin(), st->variants.end(), v) == st->variants.end()) {
-        throw InputError(where + ": unknown variant \"" + v + "\" of stage " + sname + " (expected local or global)");
+        throw InputError(where + ": unknown variant \"" + v + "\" of stage " + sname +
+                         " (expected local, global, team or team_vglobal)");
       }
     }
     const std::size_t elem = d == Dtype::F64 ? 8 : 4;
@@ -139,6 +142,20 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
     for (const auto& v : variants) {
       const bool local = v == "local";
       if (!kernels.empty()) kernels += "\n";
+      if (v == "team" || v == "team_vglobal") {  // teams per column pair: their own template
+        const bool vl = v == "team";
+        kernels += fill_template_file(
+            templates_dir, "opencl_svd_jacobi_team.cl.in",
+            {{"KERNEL", stem + "_" + v},
+             {"VARIANT", v},
+             {"VSP", vl ? "__local" : "__global"},
+             {"VSP_WHY", vl ? "G and V of every slot fit LOCAL_ELEMS"
+                            : "only G fits LOCAL_ELEMS, e.g. 64 x 64 f64; a team's rows are contiguous, so V's "
+                              "accesses coalesce"},
+             {"VLOCAL", vl ? "1" : "0"},
+             {"VFENCE", vl ? "" : " | CLK_GLOBAL_MEM_FENCE"}});
+        continue;
+      }
       kernels += fill_template_file(templates_dir, st->kernel_template,
                                     {{"KERNEL", stem + "_" + v},
                                      {"VARIANT", v},

@@ -1,5 +1,6 @@
 // lai_dgesvd_batched / lai_sgesvd_batched (one-sided Jacobi) on the CPU and
-// with the generated OpenCL kernel on whatever device there is (PoCL in CI),
+// with the generated OpenCL kernel on whatever device there is (PoCL in CI;
+// the default variant is team, the others are forced below),
 // each matrix against LAPACK's dgesdd: singular values within
 // 50 * max(m,n) * eps * s_max of LAPACK's, LAPACK's ratios (svd_check.h,
 // bound 50) for U and VT; then the error paths.
@@ -137,16 +138,42 @@ TEST(SvdBatched, CpuLargerMatrices) {
   check_against_lapack<float>(LAI_BACKEND_CPU, 60, 150, 3, "cpu f32 60x150");
 }
 
-// The global-memory variant (matrices that do not fit local memory), forced.
-TEST(SvdBatched, OpenclGlobalVariant) {
+// The variants other than the default (team, by size), forced: global
+// (everything in global scratch), team_vglobal (G local, V global) and local
+// (one work-item per pair). Same bounds as above.
+TEST(SvdBatched, OpenclForcedVariants) {
   if (!have_device()) GTEST_SKIP() << "no OpenCL device: " << lai_last_error();
-  ASSERT_EQ(setenv("LAI_SVD_JACOBI_VARIANT", "global", 1), 0);
-  check_against_lapack<double>(LAI_BACKEND_OPENCL, 16, 16, 7, "opencl global f64 16x16");
-  check_against_lapack<double>(LAI_BACKEND_OPENCL, 9, 20, 7, "opencl global f64 9x20");
-  check_against_lapack<float>(LAI_BACKEND_OPENCL, 24, 10, 7, "opencl global f32 24x10");
+  for (const char* v : {"global", "team_vglobal"}) {
+    ASSERT_EQ(setenv("LAI_SVD_JACOBI_VARIANT", v, 1), 0);
+    const std::string tag = std::string("opencl ") + v;
+    check_against_lapack<double>(LAI_BACKEND_OPENCL, 16, 16, 7, tag + " f64 16x16");
+    check_against_lapack<double>(LAI_BACKEND_OPENCL, 9, 20, 7, tag + " f64 9x20");
+    check_against_lapack<float>(LAI_BACKEND_OPENCL, 24, 10, 7, tag + " f32 24x10");
+  }
+  ASSERT_EQ(setenv("LAI_SVD_JACOBI_VARIANT", "local", 1), 0);
+  all_shapes<double>(LAI_BACKEND_OPENCL, "opencl local f64");
   ASSERT_EQ(unsetenv("LAI_SVD_JACOBI_VARIANT"), 0);
-  // 64 x 64 f64 needs 8192 > LOCAL_ELEMS = 4096 elements: global by itself.
-  check_against_lapack<double>(LAI_BACKEND_OPENCL, 64, 64, 3, "opencl f64 64x64 (global)");
+  // 64 x 64 f64: G (4096 elements) fits LOCAL_ELEMS = 4096, G and V do not:
+  // team_vglobal by itself.
+  check_against_lapack<double>(LAI_BACKEND_OPENCL, 64, 64, 3, "opencl f64 64x64 (team_vglobal)");
+  check_against_lapack<float>(LAI_BACKEND_OPENCL, 64, 64, 3, "opencl f32 64x64 (team, 8192 elements)");
+}
+
+// The team variant with fewer teams than pairs (WG 64, TEAM 16: 4 teams, so
+// 2 .. 8 passes per round) and with several matrices per work-group (4 x 4:
+// 2 pairs of 8 items, 16 matrices per group of 256; 8 x 8 with 37 matrices:
+// the last group partly empty).
+TEST(SvdBatched, OpenclTeamShapes) {
+  if (!have_device()) GTEST_SKIP() << "no OpenCL device: " << lai_last_error();
+  check_against_lapack<double>(LAI_BACKEND_OPENCL, 4, 4, 40, "opencl team f64 4x4 (16 per group)");
+  check_against_lapack<double>(LAI_BACKEND_OPENCL, 8, 8, 37, "opencl team f64 8x8 (8 per group)");
+  check_against_lapack<float>(LAI_BACKEND_OPENCL, 8, 8, 37, "opencl team f32 8x8 (8 per group)");
+  ASSERT_EQ(setenv("LAI_SVD_JACOBI_OPTIONS", "-DWG=64 -DTEAM=16", 1), 0);
+  check_against_lapack<double>(LAI_BACKEND_OPENCL, 16, 16, 7, "opencl team WG64 TEAM16 f64 16x16");
+  check_against_lapack<double>(LAI_BACKEND_OPENCL, 32, 32, 7, "opencl team WG64 TEAM16 f64 32x32");
+  check_against_lapack<double>(LAI_BACKEND_OPENCL, 5, 12, 7, "opencl team WG64 TEAM16 f64 5x12");
+  check_against_lapack<double>(LAI_BACKEND_OPENCL, 64, 64, 3, "opencl team_vglobal WG64 TEAM16 f64 64x64");
+  ASSERT_EQ(unsetenv("LAI_SVD_JACOBI_OPTIONS"), 0);
 }
 
 // NaN in matrix 3: the status and a sentence naming matrix and element;
