@@ -36,6 +36,10 @@ const std::vector<Stage>& stages() {
   static const std::vector<Stage> s{
       {"jacobi-batched", "opencl_svd_jacobi.cl.in", "opencl_svd_jacobi_kernel.cl.in",
        {"local", "global", "team", "team_vglobal"}, {"WG", "LOCAL_ELEMS", "CMAX", "TEAM"}},
+      // One-stage Golub-Kahan bidiagonalization and back-transformation helpers
+      // of lai_dgesvd's GPU path (runtime/src/svd/gesvd_opencl.cpp).
+      {"bidiagonalize", "opencl_svd_bidiag.cl.in", "opencl_svd_bidiag_kernel.cl.in", {"onestage"},
+       {"WG", "NB", "COLS"}},
   };
   return s;
 }
@@ -64,6 +68,28 @@ void check_config(const Params& p, std::size_t elem, const std::string& where) {
                           3 * wg * static_cast<long long>(elem) + 12 * (wg / team);
   need(local <= 49152, "local memory LOCAL_ELEMS*elem + CMAX*(elem+4) + 3*WG*elem + 12*WG/TEAM <= 48 KB (is " +
                            std::to_string(local) + " bytes)");
+}
+
+// Stage bidiagonalize: the rules its kernels' #error states; four NB-sized
+// vectors, COLS values of u and the reduction buffer (WG) in local memory.
+void check_bidiag_config(const Params& p, std::size_t elem, const std::string& where) {
+  auto need = [&](bool ok, const std::string& rule) {
+    if (!ok) throw InputError(where + ": parameters violate " + rule);
+  };
+  const long long wg = p.at("WG"), nb = p.at("NB"), cols = p.at("COLS");
+  need(wg >= 32 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [32, 1024]");
+  need(nb >= 1 && nb <= 128, "NB (panel width) in [1, 128]");
+  need(cols >= 1 && cols <= 1024, "COLS (columns per partial sum of the gemv) in [1, 1024]");
+  need((4 * nb + cols + wg) * static_cast<long long>(elem) <= 49152, "local memory (4*NB + COLS + WG)*elem <= 48 KB");
+}
+
+// The parameter rules of the spec's stage.
+void check_stage_config(const std::string& stage, const Params& p, std::size_t elem, const std::string& where) {
+  if (stage == "bidiagonalize") {
+    check_bidiag_config(p, elem, where);
+  } else {
+    check_config(p, elem, where);
+  }
 }
 
 Params read_params(const nlohmann::json& j, const Stage& st, const std::string& where) {
@@ -104,7 +130,7 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
         throw InputError(where + ": stage \"" + sname +
                          "\" is part of the planned two-stage GPU SVD (docs/svd.md) and has no template yet");
       }
-      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched)");
+      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched or bidiagonalize)");
     }
     const std::string dt = dtype_name(d);
     const auto dtypes = j.at("dtypes").get<std::vector<std::string>>();
@@ -121,14 +147,14 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
     }
     const std::size_t elem = d == Dtype::F64 ? 8 : 4;
     const Params defaults = read_params(j.at("defaults").at(dt), *st, where + " defaults." + dt);
-    check_config(defaults, elem, where + " defaults." + dt);
+    check_stage_config(st->name, defaults, elem, where + " defaults." + dt);
     std::string tune;
     if (j.contains("tune") && j.at("tune").contains(dt)) {
       int idx = 0;
       for (const auto& c : j.at("tune").at(dt)) {
         const std::string w = where + " tune." + dt + "[" + std::to_string(idx++) + "]";
         const Params p = read_params(c, *st, w);
-        check_config(p, elem, w);
+        check_stage_config(st->name, p, elem, w);
         tune += "// lai-tune: " + detail::define_options(p) + "\n";
       }
     }

@@ -6,8 +6,8 @@
 //               called, as DGESVD does); -5 without XERBLA: A holds NaN/Inf
 //   INFO = -13  LWORK < max(1, 3*min(m,n)+max(m,n), 5*min(m,n)) and not -1
 //   INFO > 0    the driver did not converge (LAPACK's INFO of it)
-//   INFO = -1000 the library failed otherwise (host memory; LAI_BACKEND=gpu
-//               while no GPU SVD exists), nothing computed
+//   INFO = -1000 the library failed otherwise (host memory; a forced GPU
+//               (LAI_BACKEND=gpu) whose device path failed), nothing computed
 // LWORK = -1 is a workspace query: WORK(1) receives the optimal LWORK and
 // nothing else is touched. The work arrays are allocated inside (WORK(1)
 // is set to the optimal LWORK on exit, as DGESVD does). The sentence of

@@ -1,11 +1,15 @@
 // Public SVD entry points lai_?gesvd(_ex): validate, reject NaN/Inf, choose
-// the backend, run LAPACK on the CPU (svd_lapack.cpp), report.
+// the backend, run the GPU path (gesvd_opencl.cpp) or LAPACK on the CPU
+// (svd_lapack.cpp), report.
+#include <algorithm>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 
 #include "api/guard.h"
 #include "diagnostics/error.h"
 #include "lapack_ai/lapack_ai.h"
+#include "svd/gesvd_opencl.h"
 #include "svd/svd_api_impl.h"
 #include "svd/svd_args.h"
 #include "svd/svd_checks.h"
@@ -24,14 +28,31 @@ int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int
     fail(LAI_ERROR_INVALID_ARGUMENT, "options->driver=" + std::to_string(static_cast<int>(opt.driver)) +
                                          " must be LAI_SVD_DRIVER_AUTO, _GESDD or _GESVD");
   }
-  if (backend == LAI_BACKEND_OPENCL) {
-    fail(LAI_ERROR_NOT_SUPPORTED,
-         "the GPU was forced (LAI_BACKEND=gpu or options->backend=LAI_BACKEND_OPENCL) but this build has no GPU "
-         "SVD for a general matrix yet (docs/svd.md; small matrices: lai_dgesvd_batched); use the CPU "
-         "(LAI_BACKEND=cpu or auto); nothing was written");
+  // The GPU path (gesvd_opencl.cpp): forced, or AUTO from the device's size
+  // threshold. A forced GPU reports its failure; AUTO falls back to the CPU
+  // with the reason recorded. Nothing is written before the path succeeds.
+  bool on_device = backend == LAI_BACKEND_OPENCL;
+  if (backend == LAI_BACKEND_AUTO) {
+    const int from = gesvd_opencl_auto_min(std::is_same_v<T, double>);
+    on_device = from > 0 && std::min(m, n) >= from;
   }
-  // AUTO and CPU: LAPACK on the CPU (the GPU path for large matrices is the
-  // next step, docs/svd.md).
+  if (on_device) {
+    try {
+      gesvd_opencl<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, nullptr);
+      record_path("opencl:gebrd");
+      return 0;
+    } catch (const lai::Error& e) {
+      if (backend == LAI_BACKEND_OPENCL) {
+        if (e.status() == LAI_ERROR_NO_CONVERGENCE) throw;
+        *info = 0;
+        fail(e.status(), "the GPU was forced (LAI_BACKEND=gpu or options->backend=LAI_BACKEND_OPENCL) and its SVD "
+                         "failed: " + e.message() + "; nothing was written");
+      }
+      *info = 0;
+      record_fallback(std::string("OpenCL GPU SVD failed, the CPU did the work: ") + lai_status_string(e.status()) +
+                      ": " + e.message());
+    }
+  }
   const LapackResult r = gesvd_cpu<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, opt.driver);
   record_path("cpu:" + r.routine);
   *info = r.info;

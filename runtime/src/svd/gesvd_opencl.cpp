@@ -1,0 +1,434 @@
+// lai_?gesvd's GPU path (gesvd_opencl.h): dgebrd/dlabrd on the device with
+// the generated bidiagonalization kernels, dbdsqr/dbdsdc on the host, the
+// back-transformation as compact-WY GEMMs on the device.
+//
+// Layout. Everything on the device is column-major as in LAPACK. The GEMM
+// leaf is row-major, takes no offsets and wants sizes that are multiples of
+// its tiles, so every product goes through zero-padded compact operands:
+// a column-major X is the row-major X^T, which turns each column-major
+// product into a leaf call with the operands swapped (see the comments at
+// each call). The back-transformation applies each block of reflectors to
+// all rows of the target (the reflectors' leading zeros are stored), so no
+// product needs an offset; that doubles its flops on average but keeps it
+// at GEMM speed.
+#include "svd/gesvd_opencl.h"
+
+#include <lapacke.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "diagnostics/error.h"
+#include "opencl/backend.h"
+#include "opencl/cl_error.h"
+#include "opencl/gpu.h"
+#include "opencl/handles.h"
+#include "opencl/pool.h"
+#include "opencl/program_cache.h"
+#include "opencl/runtime.h"
+
+namespace lai::svd {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u; }
+
+// The kernels of one build of lai_svd_bidiag_<dtype>, created once per call.
+struct Kernels {
+  ocl::KernelHandle larfg, gemv_t, y_row, gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag, transpose,
+      scale;
+};
+
+class Launcher {
+ public:
+  Launcher(const ocl::Runtime& rt, std::size_t wg) : rt_(rt), wg_(wg) {}
+  // Sets the arguments in order and enqueues `items` work-items (rounded up
+  // to the work-group size); nothing when items == 0.
+  template <class... Args>
+  void operator()(const ocl::KernelHandle& k, std::size_t items, const Args&... args) {
+    if (items == 0) return;
+    cl_uint i = 0;
+    (set(k.get(), i++, args), ...);
+    const std::size_t global = round_up(items, wg_);
+    ocl::check(clEnqueueNDRangeKernel(rt_.queue, k.get(), 1, nullptr, &global, &wg_, 0, nullptr, nullptr),
+               "clEnqueueNDRangeKernel(lai_svd_bidiag)", rt_.device.name);
+    ++launches;
+  }
+  long long launches = 0;
+
+ private:
+  template <class A>
+  void set(cl_kernel k, cl_uint i, const A& a) {
+    ocl::check(clSetKernelArg(k, i, sizeof(A), &a), "clSetKernelArg(lai_svd_bidiag)", rt_.device.name);
+  }
+  const ocl::Runtime& rt_;
+  std::size_t wg_;
+};
+
+template <class T>
+struct Lapack;
+template <>
+struct Lapack<double> {
+  static int bdsqr(int n, int ncvt, int nru, double* d, double* e, double* vt, int ldvt, double* u, int ldu,
+                   double* work) {
+    return LAPACKE_dbdsqr_work(LAPACK_COL_MAJOR, 'U', n, ncvt, nru, 0, d, e, vt, ldvt, u, ldu, nullptr, 1, work);
+  }
+  static int bdsdc(int n, double* d, double* e, double* u, int ldu, double* vt, int ldvt, double* work, int* iwork) {
+    return LAPACKE_dbdsdc_work(LAPACK_COL_MAJOR, 'U', 'I', n, d, e, u, ldu, vt, ldvt, nullptr, nullptr, work, iwork);
+  }
+  static constexpr const char* prefix = "d";
+};
+template <>
+struct Lapack<float> {
+  static int bdsqr(int n, int ncvt, int nru, float* d, float* e, float* vt, int ldvt, float* u, int ldu,
+                   float* work) {
+    return LAPACKE_sbdsqr_work(LAPACK_COL_MAJOR, 'U', n, ncvt, nru, 0, d, e, vt, ldvt, u, ldu, nullptr, 1, work);
+  }
+  static int bdsdc(int n, float* d, float* e, float* u, int ldu, float* vt, int ldvt, float* work, int* iwork) {
+    return LAPACKE_sbdsdc_work(LAPACK_COL_MAJOR, 'U', 'I', n, d, e, u, ldu, vt, ldvt, nullptr, nullptr, work, iwork);
+  }
+  static constexpr const char* prefix = "s";
+};
+
+}  // namespace
+
+template <class T>
+void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt,
+                  int* info, GpuSvdStageTimes* times) {
+  const Clock::time_point t_start = Clock::now();
+  GpuSvdStageTimes tm;
+  if (info != nullptr) *info = 0;
+  const ocl::Runtime& rt = ocl::runtime();
+  const std::string& dev = rt.device.name;
+  constexpr bool f64 = std::is_same_v<T, double>;
+  const char* tag = f64 ? "f64" : "f32";
+  if (f64 && !rt.fp64) {
+    fail(LAI_ERROR_NOT_SUPPORTED, "OpenCL device \"" + dev + "\" has no double precision (cl_khr_fp64)");
+  }
+  const std::size_t es = sizeof(T);
+  const int k = std::min(m, n);
+  if (k == 0) {
+    if (times != nullptr) *times = tm;
+    return;
+  }
+  // B = A (m >= n) or A^T (m < n): M x N with M >= N, upper bidiagonal.
+  const bool trans = m < n;
+  const int M = std::max(m, n), N = k;
+
+  const std::string program = std::string("lai_svd_bidiag_") + tag;
+  const char* src = ocl::gpu_source(program);
+  const char* env_opts = std::getenv("LAI_SVD_BIDIAG_OPTIONS");
+  const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
+  const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
+            COLS = ocl::kernel_param(src, options, "COLS");
+  const cl_program prog = ocl::get_program(rt, src, options);
+  auto make = [&](const char* name) {
+    cl_int rc = CL_SUCCESS;
+    const std::string kname = program + "_onestage_" + name;
+    ocl::KernelHandle h(clCreateKernel(prog, kname.c_str(), &rc));
+    ocl::check(rc, ("clCreateKernel(" + kname + ")").c_str(), dev);
+    return h;
+  };
+  Kernels K{make("larfg"),    make("gemv_t"),  make("y_row"),    make("gemv_n"),    make("x_next"),
+            make("pack_trail"), make("sub_trail"), make("pack_v"), make("larft"), make("set_diag"),
+            make("transpose"), make("scale")};
+  const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
+  const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
+                                 static_cast<std::size_t>(cfg.kwg));
+  Launcher launch(rt, static_cast<std::size_t>(wg));
+  auto finish = [&] { ocl::check(clFinish(rt.queue), "clFinish", dev); };
+  auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc) {
+    ocl::gemm_device<T>(rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1, nullptr);
+    ++launch.launches;
+  };
+
+  // --- scaling as dgesvd does (anrm outside [smlnum, bignum]) but by a power
+  // of 2, so that it and its undoing on s are exact.
+  T anrm = 0;
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < m; ++i) anrm = std::max(anrm, std::fabs(A[i + static_cast<std::size_t>(j) * lda]));
+  const T smlnum = std::sqrt(std::numeric_limits<T>::min()) / std::numeric_limits<T>::epsilon();
+  const T bignum = 1 / smlnum;
+  int sexp = 0;  // B = 2^-sexp A
+  if (anrm > 0 && (anrm < smlnum || anrm > bignum)) (void)std::frexp(anrm, &sexp);
+
+  // --- upload
+  Clock::time_point t0 = Clock::now();
+  const int ldA = M;
+  ocl::PooledBuffer dA = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(M) * N);
+  {
+    const std::size_t origin[3] = {0, 0, 0};
+    const std::size_t region[3] = {es * static_cast<std::size_t>(m), static_cast<std::size_t>(n), 1};
+    if (!trans) {
+      ocl::check(clEnqueueWriteBufferRect(rt.queue, dA.get(), CL_TRUE, origin, origin, region, es * ldA, 0,
+                                          es * static_cast<std::size_t>(lda), 0, A, 0, nullptr, nullptr),
+                 "clEnqueueWriteBufferRect(A)", dev);
+    } else {
+      ocl::PooledBuffer tmp = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(m) * n);
+      ocl::check(clEnqueueWriteBufferRect(rt.queue, tmp.get(), CL_TRUE, origin, origin, region, es * m, 0,
+                                          es * static_cast<std::size_t>(lda), 0, A, 0, nullptr, nullptr),
+                 "clEnqueueWriteBufferRect(A)", dev);
+      launch(K.transpose, static_cast<std::size_t>(m) * n, tmp.get(), m, dA.get(), ldA, m, n);
+      finish();
+    }
+    if (sexp != 0) launch(K.scale, static_cast<std::size_t>(M) * N, dA.get(), ldA, M, N, std::ldexp(T(1), -sexp));
+    finish();
+  }
+  tm.upload = seconds_since(t0);
+
+  // --- bidiagonalization (dgebrd with dlabrd panels)
+  t0 = Clock::now();
+  const int ldx = M, ldy = N;
+  const int nch_max = std::max(1, (N - 1 + COLS - 1) / COLS);
+  ocl::PooledBuffer dX = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(M) * NB);
+  ocl::PooledBuffer dY = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(N) * NB);
+  ocl::PooledBuffer dd = ocl::acquire_buffer(rt, es * N), de = ocl::acquire_buffer(rt, es * N),
+                    dtq = ocl::acquire_buffer(rt, es * N), dtp = ocl::acquire_buffer(rt, es * N);
+  ocl::PooledBuffer dscr = ocl::acquire_buffer(rt, es * 4 * NB);
+  ocl::PooledBuffer dP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(nch_max) * M);
+  {
+    const T zero = 0;
+    // taup(N-1) (no row reflector for the last column) and e(N-1) stay 0.
+    for (cl_mem b : {de.get(), dtp.get()}) {
+      ocl::check(clEnqueueFillBuffer(rt.queue, b, &zero, es, 0, es * N, 0, nullptr, nullptr), "clEnqueueFillBuffer",
+                 dev);
+    }
+  }
+  ocl::PooledBuffer dLc, dRc, dW;
+  if (N > NB) {
+    const std::size_t Rmax = round_up(M, L), Cmax = round_up(N, L), K2max = round_up(2 * NB, L);
+    dLc = ocl::acquire_buffer(rt, es * Rmax * K2max);
+    dRc = ocl::acquire_buffer(rt, es * K2max * Cmax);
+    dW = ocl::acquire_buffer(rt, es * Rmax * Cmax);
+  }
+  const cl_mem a = dA.get(), x = dX.get(), y = dY.get(), scr = dscr.get(), P = dP.get();
+  const std::size_t uwg = static_cast<std::size_t>(wg);
+  for (int p = 0; p < N; p += NB) {
+    const int nbt = std::min(NB, N - p);
+    for (int j = 0; j < nbt; ++j) {
+      const int i = p + j;
+      // Column reflector H(i) of A(i:M, i); d(i), tauq(i); A(i,i) = 1.
+      launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i) * ldA, cl_ulong{1}, M - i - 1,
+             dd.get(), dtq.get(), i);
+      if (i >= N - 1) continue;
+      launch(K.gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j), M, N, a, ldA, x, ldx, y, ldy, i, p, j, scr);
+      launch(K.y_row, static_cast<std::size_t>(N - i - 1), N, a, ldA, x, ldx, y, ldy, i, p, j, dtq.get(), scr);
+      // Row reflector G(i) of A(i, i+1:N); e(i), taup(i); A(i,i+1) = 1.
+      launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i + 1) * ldA,
+             static_cast<cl_ulong>(ldA), N - i - 2, de.get(), dtp.get(), i);
+      const int nrb = (M - i - 1 + wg - 1) / wg, nch = (N - i - 1 + COLS - 1) / COLS;
+      launch(K.gemv_n, uwg * static_cast<std::size_t>(nrb * nch + 2 * j + 1), M, N, a, ldA, y, ldy, i, p, j, nrb,
+             nch, scr, P);
+      const int next = j + 1 < nbt ? 1 : 0;
+      launch(K.x_next, static_cast<std::size_t>(M - i - 1), M, a, ldA, x, ldx, y, ldy, i, p, j, nch, next,
+             dtp.get(), scr, P);
+    }
+    const int q = p + nbt;
+    if (q < N) {
+      // A(q:M, q:N) -= [A(q:M,p:q) X(q:M,:)] [Y(q:N,:) A(p:q,q:N)^T]^T, i.e.
+      // W = Lc Rc (col-major); the leaf computes W^T = Rc^T Lc^T, whose
+      // row-major operands are Rc's and Lc's column-major storage.
+      const int R = M - q, C = N - q;
+      const int Rp = static_cast<int>(round_up(R, L)), Cp = static_cast<int>(round_up(C, L)),
+                K2p = static_cast<int>(round_up(2 * nbt, L));
+      launch(K.pack_trail, static_cast<std::size_t>(Rp) * K2p + static_cast<std::size_t>(K2p) * Cp, M, N, a, ldA, x,
+             ldx, y, ldy, p, nbt, dLc.get(), Rp, dRc.get(), K2p, Cp);
+      gemm(Cp, Rp, K2p, T(1), dRc.get(), K2p, dLc.get(), Rp, T(0), dW.get(), Rp);
+      launch(K.sub_trail, static_cast<std::size_t>(R) * C, a, ldA, q, q, R, C, dW.get(), Rp);
+    }
+  }
+  finish();
+  tm.bidiagonalize = seconds_since(t0);
+
+  // --- bidiagonal SVD on the host
+  t0 = Clock::now();
+  std::vector<T> d(N), e(std::max(1, N));
+  ocl::check(clEnqueueReadBuffer(rt.queue, dd.get(), CL_TRUE, 0, es * N, d.data(), 0, nullptr, nullptr),
+             "clEnqueueReadBuffer(d)", dev);
+  ocl::check(clEnqueueReadBuffer(rt.queue, de.get(), CL_TRUE, 0, es * N, e.data(), 0, nullptr, nullptr),
+             "clEnqueueReadBuffer(e)", dev);
+  // Which sides of B's SVD are needed, and B's U side full (M columns)?
+  const bool want_u = jobu != 'N', want_vt = jobvt != 'N';
+  const bool bu = trans ? want_vt : want_u, bv = trans ? want_u : want_vt;
+  const bool bu_full = trans ? jobvt == 'A' : jobu == 'A';
+  std::vector<T> UB, VTB;
+  int linfo = 0;
+  std::string routine;
+  if (!bu && !bv) {
+    std::vector<T> work(4 * static_cast<std::size_t>(N));
+    routine = std::string(Lapack<T>::prefix) + "bdsqr";
+    linfo = Lapack<T>::bdsqr(N, 0, 0, d.data(), e.data(), nullptr, 1, nullptr, 1, work.data());
+  } else {
+    const std::vector<T> d0 = d, e0 = e;
+    const std::size_t nn = static_cast<std::size_t>(N) * N;
+    UB.assign(nn, T(0));
+    VTB.assign(nn, T(0));
+    std::vector<T> work(3 * nn + 4 * static_cast<std::size_t>(N));
+    std::vector<int> iwork(8 * static_cast<std::size_t>(N));
+    routine = std::string(Lapack<T>::prefix) + "bdsdc";
+    linfo = Lapack<T>::bdsdc(N, d.data(), e.data(), UB.data(), N, VTB.data(), N, work.data(), iwork.data());
+    if (linfo != 0) {
+      // Divide and conquer failed: QR iteration on the same bidiagonal.
+      d = d0;
+      e = e0;
+      std::fill(UB.begin(), UB.end(), T(0));
+      std::fill(VTB.begin(), VTB.end(), T(0));
+      for (int i = 0; i < N; ++i) UB[i + static_cast<std::size_t>(i) * N] = VTB[i + static_cast<std::size_t>(i) * N] = 1;
+      routine += "+" + std::string(Lapack<T>::prefix) + "bdsqr";
+      linfo = Lapack<T>::bdsqr(N, N, N, d.data(), e.data(), VTB.data(), N, UB.data(), N, work.data());
+    }
+  }
+  if (linfo != 0) {
+    if (info != nullptr) *info = linfo;
+    fail(linfo > 0 ? LAI_ERROR_NO_CONVERGENCE : LAI_ERROR_INTERNAL,
+         "GPU SVD: the bidiagonal SVD on the host (" + routine + ") failed with INFO=" + std::to_string(linfo) +
+             (linfo > 0 ? " (" + std::to_string(linfo) + " superdiagonal(s) did not converge to zero)" : "") +
+             "; nothing was written; rescale A or use the CPU (LAI_BACKEND=cpu)");
+  }
+  tm.host_bidiag_svd = seconds_since(t0);
+
+  // --- back-transformation: Z = (block_0 ... block_last) Z, block b =
+  // I - V T V^T (forward dlarft), applied last block first.
+  t0 = Clock::now();
+  const int kb = static_cast<int>(L * ((64 + L - 1) / L));
+  const int Lq = static_cast<int>(round_up(M, L)), Lv = static_cast<int>(round_up(N, L));
+  const int nu = bu_full ? M : N, NCu = static_cast<int>(round_up(nu, L));
+  ocl::PooledBuffer dZU, dZP;
+  {
+    const int Lmax = std::max(bu ? Lq : 0, bv ? Lv : 0), NCmax = std::max(bu ? NCu : 0, bv ? Lv : 0);
+    ocl::PooledBuffer dVc, dVr, dG, dT, dWb, dW2;
+    if (bu || bv) {
+      dVc = ocl::acquire_buffer(rt, es * Lmax * kb);
+      dVr = ocl::acquire_buffer(rt, es * Lmax * kb);
+      dG = ocl::acquire_buffer(rt, es * kb * kb);
+      dT = ocl::acquire_buffer(rt, es * kb * kb);
+      dWb = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
+      dW2 = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
+    }
+    const T zero = 0;
+    auto apply = [&](int row, int nrefl, int Lvec, int Lp, cl_mem Z, int NCp, cl_mem tau) {
+      const int nblk = (nrefl + kb - 1) / kb;
+      for (int b = nblk - 1; b >= 0; --b) {
+        const int p = b * kb, kbb = std::min(kb, nrefl - p);
+        launch(K.pack_v, static_cast<std::size_t>(Lp) * kb, a, ldA, row, p, kbb, nrefl, Lvec, Lp, kb, dVc.get(),
+               dVr.get());
+        // G = V^T V: the leaf's A is V^T row-major (= Vc), its B is V row-major (= Vr).
+        gemm(kb, kb, Lp, T(1), dVc.get(), Lp, dVr.get(), kb, T(0), dG.get(), kb);
+        launch(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
+        // W = V^T Z (col-major kb x NCp) = leaf Z^T (Z's storage) * V (Vr).
+        gemm(NCp, kb, Lp, T(1), Z, Lp, dVr.get(), kb, T(0), dWb.get(), kb);
+        // W2 = T W = leaf W^T (W's storage) * T^T (T's storage).
+        gemm(NCp, kb, kb, T(1), dWb.get(), kb, dT.get(), kb, T(0), dW2.get(), kb);
+        // Z -= V W2 = leaf Z^T -= W2^T (W2's storage) * V^T (Vc).
+        gemm(NCp, Lp, kb, T(-1), dW2.get(), kb, dVc.get(), Lp, T(1), Z, Lp);
+      }
+    };
+    const std::size_t origin[3] = {0, 0, 0};
+    if (bu) {
+      // Z = [U_B 0; 0 I] (M x nu), then Q_B Z.
+      dZU = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lq) * NCu);
+      ocl::check(clEnqueueFillBuffer(rt.queue, dZU.get(), &zero, es, 0, es * static_cast<std::size_t>(Lq) * NCu, 0,
+                                     nullptr, nullptr),
+                 "clEnqueueFillBuffer", dev);
+      const std::size_t region[3] = {es * N, static_cast<std::size_t>(N), 1};
+      ocl::check(clEnqueueWriteBufferRect(rt.queue, dZU.get(), CL_TRUE, origin, origin, region, es * Lq, 0, es * N, 0,
+                                          UB.data(), 0, nullptr, nullptr),
+                 "clEnqueueWriteBufferRect(U_B)", dev);
+      launch(K.set_diag, static_cast<std::size_t>(nu - N), dZU.get(), Lq, N, nu);
+      apply(0, N, M, Lq, dZU.get(), NCu, dtq.get());
+    }
+    if (bv) {
+      // Z = V_B = VT_B^T (N x N), then P_B Z.
+      dZP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lv) * Lv);
+      ocl::check(clEnqueueFillBuffer(rt.queue, dZP.get(), &zero, es, 0, es * static_cast<std::size_t>(Lv) * Lv, 0,
+                                     nullptr, nullptr),
+                 "clEnqueueFillBuffer", dev);
+      ocl::PooledBuffer tmp = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(N) * N);
+      ocl::check(clEnqueueWriteBuffer(rt.queue, tmp.get(), CL_TRUE, 0, es * static_cast<std::size_t>(N) * N,
+                                      VTB.data(), 0, nullptr, nullptr),
+                 "clEnqueueWriteBuffer(VT_B)", dev);
+      launch(K.transpose, static_cast<std::size_t>(N) * N, tmp.get(), N, dZP.get(), Lv, N, N);
+      apply(1, N - 1, N, Lv, dZP.get(), Lv, dtp.get());
+      finish();
+    }
+    finish();
+  }
+  tm.back_transform = seconds_since(t0);
+
+  // --- results. A is written last and only through a host copy (job 'O'),
+  // so that a failed read leaves A intact for the CPU fallback.
+  t0 = Clock::now();
+  std::vector<T> a_out;
+  auto read_rect = [&](cl_mem buf, int ldb, int rows, int cols, T* dst, int ldd) {
+    const std::size_t origin[3] = {0, 0, 0};
+    const std::size_t region[3] = {es * rows, static_cast<std::size_t>(cols), 1};
+    ocl::check(clEnqueueReadBufferRect(rt.queue, buf, CL_TRUE, origin, origin, region, es * ldb, 0,
+                                       es * static_cast<std::size_t>(ldd), 0, dst, 0, nullptr, nullptr),
+               "clEnqueueReadBufferRect", dev);
+  };
+  // Output side "U" (m x ucols) and "VT" (vrows x n) of A, from the device.
+  auto deliver = [&](char job, cl_mem buf, int ldb, int rows, int cols, T* out, int ldo, bool transpose) {
+    if (job == 'N') return;
+    ocl::PooledBuffer tbuf;
+    if (transpose) {
+      // buf holds the cols x rows transpose: make it rows x cols (ld rows).
+      tbuf = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(rows) * cols);
+      launch(K.transpose, static_cast<std::size_t>(cols) * rows, buf, ldb, tbuf.get(), rows, cols, rows);
+      buf = tbuf.get();
+      ldb = rows;
+    }
+    if (job == 'O') {
+      a_out.assign(static_cast<std::size_t>(rows) * cols, T(0));
+      read_rect(buf, ldb, rows, cols, a_out.data(), rows);
+      return;
+    }
+    read_rect(buf, ldb, rows, cols, out, ldo);
+  };
+  const int ucols = jobu == 'A' ? m : k, vrows = jobvt == 'A' ? n : k;
+  if (!trans) {
+    deliver(jobu, dZU.get(), Lq, m, ucols, U, ldu, false);
+    deliver(jobvt, dZP.get(), Lv, vrows, n, VT, ldvt, true);
+  } else {
+    deliver(jobu, dZP.get(), Lv, m, ucols, U, ldu, false);
+    deliver(jobvt, dZU.get(), Lq, vrows, n, VT, ldvt, true);
+  }
+  for (int i = 0; i < k; ++i) s[i] = sexp != 0 ? std::ldexp(d[i], sexp) : d[i];
+  if (!a_out.empty()) {
+    const int rows = jobu == 'O' ? m : vrows, cols = jobu == 'O' ? ucols : n;
+    for (int j = 0; j < cols; ++j)
+      std::copy_n(a_out.data() + static_cast<std::size_t>(j) * rows, rows, A + static_cast<std::size_t>(j) * lda);
+  }
+  tm.download = seconds_since(t0);
+  tm.total = seconds_since(t_start);
+  tm.launches = launch.launches;
+  if (times != nullptr) *times = tm;
+}
+
+template void gesvd_opencl<double>(char, char, int, int, double*, int, double*, double*, int, double*, int, int*,
+                                   GpuSvdStageTimes*);
+template void gesvd_opencl<float>(char, char, int, int, float*, int, float*, float*, int, float*, int, int*,
+                                  GpuSvdStageTimes*);
+
+int gesvd_opencl_auto_min(bool f64) noexcept {
+  try {
+    if (const char* v = std::getenv("LAI_SVD_GPU_MIN"); v != nullptr && *v != '\0') return std::max(0, std::atoi(v));
+    if (!ocl::device_is_gpu()) return 0;
+    const std::string t = ocl::tuned_options(ocl::runtime(), std::string("svd-gpu-min:") + (f64 ? "f64" : "f32"));
+    return t.empty() ? 1024 : std::max(0, std::atoi(t.c_str()));
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // namespace lai::svd

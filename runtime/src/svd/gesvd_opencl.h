@@ -1,0 +1,42 @@
+// lai_?gesvd on the OpenCL device (docs/svd.md, "GPU SVD for large
+// matrices"): one-stage Golub-Kahan bidiagonalization on the device (kernels
+// generated from factors/svd/bidiag_onestage.json, trailing updates by the
+// GEMM leaf), the bidiagonal SVD on the host with LAPACK (dbdsqr for values
+// only, dbdsdc with vectors; s-versions for f32), the back-transformation
+// U = Q_B U_B, V^T = V_B^T P_B^T on the device as compact-WY blocks of GEMMs.
+// m < n works on A^T. Build options of the bidiagonalization kernels come
+// from the tuning table (kernel lai_svd_bidiag_<dtype>) unless
+// LAI_SVD_BIDIAG_OPTIONS is set.
+#pragma once
+
+namespace lai::svd {
+
+// Wall-clock seconds per stage of one gesvd_opencl call (the device queue is
+// drained at each stage boundary, so the stages do not overlap).
+struct GpuSvdStageTimes {
+  double upload = 0;          // A to the device (+ transpose for m < n, + scaling)
+  double bidiagonalize = 0;   // device: dgebrd-like reduction to upper bidiagonal
+  double host_bidiag_svd = 0; // d, e to the host and LAPACK dbdsqr/dbdsdc there
+  double back_transform = 0;  // U_B/V_B up, Q_B U_B and P_B V_B on the device
+  double download = 0;        // results to the caller's arrays
+  double total = 0;
+  long long launches = 0;     // kernel enqueues (GEMMs included)
+};
+
+// Arguments validated (svd_args.h), jobs upper case, A finite. On success
+// writes s, U, VT and A (job 'O') as DGESVD would and returns 0. Throws
+// lai::Error on any failure before anything is written: device errors
+// (OPENCL_BUILD, OUT_OF_MEMORY, NO_DEVICE, NOT_SUPPORTED for f64 without
+// cl_khr_fp64) and NO_CONVERGENCE (host bidiagonal SVD; *info then holds
+// LAPACK's INFO). times (may be null) receives the stage times.
+template <class T>
+void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt,
+                  int* info, GpuSvdStageTimes* times);
+
+// The smallest min(m,n) from which LAI_BACKEND=auto runs gesvd_opencl, or 0
+// when auto never uses the device: tuning-table entry "svd-gpu-min:<dtype>"
+// on a GPU device (default 1024), never on a non-GPU device;
+// LAI_SVD_GPU_MIN=<n> overrides both (any OpenCL device; tests, benchmark).
+int gesvd_opencl_auto_min(bool f64) noexcept;
+
+}  // namespace lai::svd

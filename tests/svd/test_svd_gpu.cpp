@@ -1,0 +1,216 @@
+// lai_dgesvd / lai_sgesvd on the GPU path (gesvd_opencl.cpp; PoCL here):
+// the forced OpenCL backend on the matrix zoo (LAPACK's ratios, svd_check.h,
+// bound 50, and the singular values against LAPACK's ?gesdd within
+// 50 min(m,n) ulp s_max), shapes with several panels (NB = 32) and
+// back-transformation blocks, sizes not multiples of the panel or the GEMM
+// tiles; AUTO's threshold; the CPU fallback with a recorded reason when the
+// kernels fail to build; the stage times of the internal entry.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lapack_ai/lapack_ai.h"
+#include "svd/gesvd_opencl.h"
+#include "svd_check.h"
+
+namespace {
+
+using svdtest::Mat;
+
+template <class T>
+lai_status gesvd(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt, int* info,
+                 const lai_svd_options* o) {
+  if constexpr (std::is_same_v<T, double>) return lai_dgesvd_ex(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, o);
+  else return lai_sgesvd_ex(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, o);
+}
+
+template <class T>
+std::vector<T> lapack_values(const Mat<T>& A0) {
+  Mat<T> A = A0;
+  std::vector<T> s(std::min(A.m, A.n));
+  int info = 0;
+  if constexpr (std::is_same_v<T, double>) {
+    info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', A.m, A.n, A.a.data(), A.ld(), s.data(), nullptr, 1, nullptr, 1);
+  } else {
+    info = LAPACKE_sgesdd(LAPACK_COL_MAJOR, 'N', A.m, A.n, A.a.data(), A.ld(), s.data(), nullptr, 1, nullptr, 1);
+  }
+  EXPECT_EQ(info, 0);
+  return s;
+}
+
+template <class T>
+Mat<T> make(const std::string& kind, int m, int n, std::mt19937_64& g) {
+  const int k = std::min(m, n);
+  if (kind == "zero") return Mat<T>(m, n);
+  if (kind == "identity") {
+    Mat<T> A(m, n);
+    for (int i = 0; i < k; ++i) A(i, i) = 1;
+    return A;
+  }
+  if (kind == "graded") {
+    std::vector<double> sv(k);
+    for (int i = 0; i < k; ++i) sv[i] = std::pow(10.0, k == 1 ? 0.0 : -15.0 * i / (k - 1));
+    return svdtest::with_singular_values<T>(m, n, sv, 1.0, g);
+  }
+  if (kind == "rank-deficient") {
+    std::vector<double> sv(k, 0.0);
+    for (int i = 0; i < k / 2; ++i) sv[i] = 1.0 + i;
+    return svdtest::with_singular_values<T>(m, n, sv, 1.0, g);
+  }
+  if (kind == "near-overflow") return svdtest::random_matrix<T>(m, n, std::numeric_limits<T>::max() * svdtest::ulp<T>(), g);
+  if (kind == "near-underflow") return svdtest::random_matrix<T>(m, n, std::numeric_limits<T>::min() / svdtest::ulp<T>(), g);
+  return svdtest::random_matrix<T>(m, n, 1.0, g);
+}
+
+struct Shape {
+  int m, n;
+};
+const char* kKinds[] = {"random", "graded", "rank-deficient", "zero", "identity", "near-overflow", "near-underflow"};
+// 200 x 200: 7 panels of 32 and 4 back-transformation blocks of 64 (PoCL's
+// tiled leaf pads to 64); 37 x 29, 131 x 70: no size a multiple of anything.
+const Shape kShapes[] = {{40, 40}, {150, 150}, {200, 200}, {1, 25}, {25, 1}, {200, 20},
+                         {20, 200}, {37, 29}, {70, 131}, {131, 70}, {5, 3}, {1, 1}};
+const char* kJobs[] = {"AA", "SS", "NN", "OS", "SO", "AN", "NA"};
+
+template <class T>
+void run_zoo(const char* dtype) {
+  std::mt19937_64 g(20261122);
+  std::map<std::string, double> worst;
+  const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+  for (const char* kind : kKinds) {
+    for (const Shape& c : kShapes) {
+      const int m = c.m, n = c.n, k = std::min(m, n);
+      const Mat<T> A0 = make<T>(kind, m, n, g);
+      const std::vector<T> s_ref = lapack_values(A0);
+      for (const char* job : kJobs) {
+        const char ju = job[0], jv = job[1];
+        const std::string what = std::string(dtype) + " " + kind + " " + std::to_string(m) + "x" +
+                                 std::to_string(n) + " jobu=" + ju + " jobvt=" + jv;
+        const int lda = m + 3;
+        std::vector<T> Ap(static_cast<std::size_t>(lda) * n, T(-7));
+        for (int j = 0; j < n; ++j)
+          for (int i = 0; i < m; ++i) Ap[i + static_cast<std::size_t>(j) * lda] = A0(i, j);
+        const int ucols = ju == 'A' ? m : k, vtrows = jv == 'A' ? n : k;
+        const int ldu = m + 1, ldvt = vtrows + 2;
+        std::vector<T> s(k, T(-1)), U(static_cast<std::size_t>(ldu) * ucols, T(-9)),
+            VT(static_cast<std::size_t>(ldvt) * n, T(-9));
+        int info = -99;
+        const lai_status st =
+            gesvd<T>(ju, jv, m, n, Ap.data(), lda, s.data(), U.data(), ldu, VT.data(), ldvt, &info, &gpu);
+        ASSERT_EQ(st, LAI_SUCCESS) << what << ": " << lai_last_error();
+        ASSERT_EQ(info, 0) << what;
+        ASSERT_EQ(std::string(lai_svd_last_path()), "opencl:gebrd") << what;
+        const T* u = ju == 'A' || ju == 'S' ? U.data() : ju == 'O' ? Ap.data() : nullptr;
+        const int lu = ju == 'O' ? lda : ldu;
+        const T* vt = jv == 'A' || jv == 'S' ? VT.data() : jv == 'O' ? Ap.data() : nullptr;
+        const int lv = jv == 'O' ? lda : ldvt;
+        const svdtest::Ratios r =
+            svdtest::ratios(A0, s.data(), u, lu, ju == 'N' ? 0 : ucols, vt, lv, jv == 'N' ? 0 : vtrows);
+        EXPECT_TRUE(r.sorted) << what;
+        EXPECT_LT(r.usv, svdtest::kThreshold) << what;
+        EXPECT_LT(r.u, svdtest::kThreshold) << what;
+        EXPECT_LT(r.vt, svdtest::kThreshold) << what;
+        for (int j = 0; j < n; ++j)
+          for (int i = m; i < lda; ++i) ASSERT_EQ(Ap[i + static_cast<std::size_t>(j) * lda], T(-7)) << what;
+        // Singular values against LAPACK's.
+        const double smax = k > 0 ? std::max<double>(s_ref[0], std::numeric_limits<T>::min()) : 1;
+        double ds = 0;
+        for (int i = 0; i < k; ++i)
+          ds = std::max(ds, std::fabs(double(s[i]) - double(s_ref[i])) / (smax * k * svdtest::ulp<T>()));
+        EXPECT_LT(ds, svdtest::kThreshold) << what << ": singular values differ from LAPACK's";
+        double& w = worst[kind];
+        w = std::max({w, r.usv, r.u, r.vt, ds});
+      }
+    }
+  }
+  for (const auto& [kind, w] : worst) std::cout << dtype << " GPU path worst ratio " << kind << ": " << w << "\n";
+}
+
+TEST(SvdGpu, ZooRatiosF64) { run_zoo<double>("f64"); }
+TEST(SvdGpu, ZooRatiosF32) { run_zoo<float>("f32"); }
+
+struct EnvGuard {
+  std::string name;
+  explicit EnvGuard(const char* n, const char* v) : name(n) { setenv(n, v, 1); }
+  ~EnvGuard() { unsetenv(name.c_str()); }
+};
+
+TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
+  std::mt19937_64 g(7);
+  const Mat<double> A0 = svdtest::random_matrix<double>(60, 50, 1.0, g);
+  const lai_svd_options aut{LAI_BACKEND_AUTO, LAI_SVD_DRIVER_AUTO};
+  std::vector<double> s(50), U(60 * 50), VT(50 * 50);
+  int info = 0;
+  {
+    // PoCL is not a GPU: AUTO stays on the CPU without the override.
+    Mat<double> A = A0;
+    ASSERT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
+              LAI_SUCCESS);
+    EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
+  }
+  {
+    EnvGuard e("LAI_SVD_GPU_MIN", "50");
+    Mat<double> A = A0;
+    ASSERT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
+              LAI_SUCCESS);
+    EXPECT_EQ(std::string(lai_svd_last_path()), "opencl:gebrd");
+    EXPECT_EQ(std::string(lai_svd_fallback_reason()), "");
+    EnvGuard e2("LAI_SVD_GPU_MIN", "51");
+    ASSERT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
+              LAI_SUCCESS);
+    EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
+  }
+  {
+    // A build failure (WG=3 trips the kernels' #error): AUTO falls back.
+    EnvGuard e("LAI_SVD_GPU_MIN", "1");
+    EnvGuard f("LAI_SVD_BIDIAG_OPTIONS", "-DWG=3");
+    Mat<double> A = A0;
+    ASSERT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
+              LAI_SUCCESS)
+        << lai_last_error();
+    EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
+    const std::string why = lai_svd_fallback_reason();
+    EXPECT_NE(why.find("OpenCL GPU SVD failed"), std::string::npos) << why;
+    EXPECT_NE(why.find("WG must be a power of 2"), std::string::npos) << why;
+    const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), 60, 50, VT.data(), 50, 50);
+    EXPECT_LT(r.usv, svdtest::kThreshold);
+    // Forced: the error, nothing written.
+    const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+    Mat<double> B = A0;
+    std::vector<double> s2(50, -1.0), U2(60 * 50, -1.0), VT2(50 * 50, -1.0);
+    EXPECT_EQ(lai_dgesvd_ex('S', 'O', 60, 50, B.a.data(), 60, s2.data(), U2.data(), 60, VT2.data(), 50, &info, &gpu),
+              LAI_ERROR_OPENCL_BUILD);
+    EXPECT_NE(std::string(lai_last_error()).find("nothing was written"), std::string::npos) << lai_last_error();
+    for (double x : s2) ASSERT_EQ(x, -1.0);
+    for (double x : U2) ASSERT_EQ(x, -1.0);
+    EXPECT_EQ(B.a, A0.a);
+  }
+}
+
+TEST(SvdGpu, StageTimesOfTheInternalEntry) {
+  std::mt19937_64 g(11);
+  const Mat<double> A0 = svdtest::random_matrix<double>(100, 100, 1.0, g);
+  Mat<double> A = A0;
+  std::vector<double> s(100), U(100 * 100), VT(100 * 100);
+  lai::svd::GpuSvdStageTimes t;
+  int info = -1;
+  lai::svd::gesvd_opencl<double>('S', 'S', 100, 100, A.a.data(), 100, s.data(), U.data(), 100, VT.data(), 100,
+                                 &info, &t);
+  EXPECT_EQ(info, 0);
+  EXPECT_GT(t.bidiagonalize, 0);
+  EXPECT_GT(t.back_transform, 0);
+  EXPECT_GE(t.total, t.upload + t.bidiagonalize + t.host_bidiag_svd + t.back_transform + t.download - 1e-9);
+  // 6 launches per column but the last (1), 3 per trailing update, 5 per back-transformation block.
+  EXPECT_GT(t.launches, 6 * 99);
+  const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), 100, 100, VT.data(), 100, 100);
+  EXPECT_LT(r.usv, svdtest::kThreshold);
+  std::cout << "100x100 stages (PoCL): upload " << t.upload << " s, bidiagonalize " << t.bidiagonalize
+            << " s, host " << t.host_bidiag_svd << " s, back-transform " << t.back_transform << " s, download "
+            << t.download << " s, total " << t.total << " s, " << t.launches << " launches\n";
+}
+
+}  // namespace
