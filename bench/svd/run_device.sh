@@ -76,6 +76,22 @@ else
   echo "no CUDA PyTorch here: cuSOLVER columns stay empty"
   TORCH_NOTE="no CUDA PyTorch on this machine"
 fi
+# Jacobi tuning sweep (device only, LAI_SVD_JACOBI_TUNE=0 skips it): every
+# "// lai-tune:" configuration of the generated kernel, forced through
+# LAI_SVD_JACOBI_OPTIONS, on the target batches (thin vectors, device-resident
+# column "lai-dev"); the lead copies the winner into the tuning table.
+if [ "${LAI_SVD_JACOBI_TUNE:-$([ "${LAI_BENCH_QUICK:-0}" = 1 ] && echo 0 || echo 1)}" = 1 ]; then
+  echo "== Jacobi tuning sweep (log: $OUT/jacobi_tune.log)"
+  TB_BATCHED=${LAI_SVD_TUNE_BATCHED:-10000x16,10000x32,1000x64}
+  for dt in f64 f32; do
+    grep '^// lai-tune:' "$ROOT/generated/lai_svd_jacobi_$dt.cl" | sed 's#^// lai-tune: ##' | while read -r opt; do
+      echo "-- $dt $opt" | tee -a "$OUT/jacobi_tune.log"
+      LAI_SVD_JACOBI_OPTIONS="$opt" timeout 60 "$BUILD/lai-bench-svd" --out "$WORK/tune.json" --sv-dir "$WORK" \
+        --sizes "" --tall none --batched "$TB_BATCHED" --dtypes $dt --jobs S --reps 3 --no-cpu --budget-s 40 \
+        2>&1 | grep -E "^batched |rror|FAIL" | tee -a "$OUT/jacobi_tune.log" || true
+    done
+  done
+fi
 T3=$(date +%s)
 DRV=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -1 || true)
 GIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo "unknown (no .git)")
