@@ -92,6 +92,19 @@ if [ "${LAI_SVD_JACOBI_TUNE:-$([ "${LAI_BENCH_QUICK:-0}" = 1 ] && echo 0 || echo
     done
   done
 fi
+# Bidiagonalization tuning sweep (device only, same switch): the GPU SVD's
+# "// lai-tune:" configurations through LAI_SVD_BIDIAG_OPTIONS, values only.
+if [ "${LAI_SVD_JACOBI_TUNE:-$([ "${LAI_BENCH_QUICK:-0}" = 1 ] && echo 0 || echo 1)}" = 1 ]; then
+  echo "== bidiagonalization tuning sweep (log: $OUT/bidiag_tune.log)"
+  for dt in f64 f32; do
+    grep '^// lai-tune:' "$ROOT/generated/lai_svd_bidiag_$dt.cl" | sed 's#^// lai-tune: ##' | while read -r opt; do
+      echo "-- $dt $opt" | tee -a "$OUT/bidiag_tune.log"
+      LAI_SVD_BIDIAG_OPTIONS="$opt" timeout 90 "$BUILD/lai-bench-svd" --out "$WORK/tune.json" --sv-dir "$WORK" \
+        --sizes ${LAI_SVD_TUNE_SIZES:-2048,4096} --tall none --batched none --dtypes $dt --jobs N --reps 2 --no-cpu \
+        --budget-s 60 2>&1 | grep -E "^square|stages|rror|FAIL" | tee -a "$OUT/bidiag_tune.log" || true
+    done
+  done
+fi
 T3=$(date +%s)
 DRV=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -1 || true)
 GIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo "unknown (no .git)")
