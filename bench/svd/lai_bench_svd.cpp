@@ -1,6 +1,9 @@
 // lai-bench-svd (`lai-bench svd`, issue 6 item 5): lapack-ai's SVD on the
 // OpenCL device against LAPACK on this machine's CPU; cuSOLVER comes from
 // torch_svd_ref.py on the same matrices and merge.py joins both.
+// With --zoo it runs the accuracy zoo instead (svd_zoo.h: tests/svd's matrix
+// zoo on the forced OpenCL path, LAPACK's ddrvbd ratios, bound 50; exit 0
+// pass, 1 failure, 3 cases left unrun by --zoo-budget-s).
 //
 // What is timed (wall clock, std::chrono::steady_clock, median of the runs
 // after one warm-up; the warm-up is the only run when it alone takes half
@@ -60,6 +63,7 @@
 #include "lapack_ai/lapack_ai.h"
 #include "opencl/pool.h"
 #include "opencl/runtime.h"
+#include "svd_zoo.h"
 #if defined(LAI_BENCH_HAVE_JACOBI_DEVICE)
 #include "jacobi_device_call.h"
 #endif
@@ -155,6 +159,21 @@ std::vector<std::pair<int, int>> parse_pairs(const std::string& s) {
   return v;
 }
 
+// The zoo's defaults (the device run): tests/svd's shapes, and bigger ones for
+// the device GEMM tiles and many panels (NB = 32) with the types whose
+// numerics depend on the size (zero and identity: size-independent code paths,
+// covered by the small shapes), and the batched Jacobi's shapes up to 64.
+lai_zoo::ZooArgs default_zoo() {
+  lai_zoo::ZooArgs z;
+  z.shapes = {{40, 40}, {150, 150}, {200, 200}, {1, 25}, {25, 1}, {200, 20}, {20, 200}, {37, 29}};
+  z.big_shapes = {{1000, 1000}, {1500, 700}, {700, 1500}};
+  z.big_kinds = {"random", "graded", "rank-deficient", "near-overflow", "near-underflow"};
+  z.batched_shapes = {{4, 4}, {8, 8}, {16, 16}, {32, 32}, {64, 64}, {12, 5}, {5, 12}, {40, 7}, {7, 40}, {1, 6}, {6, 1}, {64, 24}, {24, 64}};
+  z.per_kind = 3;
+  z.budget_s = 45;
+  return z;
+}
+
 struct Args {
   std::string out = "lai_svd.json";
   std::string sv_dir = ".";
@@ -171,6 +190,9 @@ struct Args {
   double case_cap_s = 8, single_cap_s = 40;
   double cpu_case_cap_s = 4, cpu_single_cap_s = 20;
   bool gpu = true, cpu = true;
+  // --zoo: the accuracy zoo (svd_zoo.h) instead of the timings.
+  bool zoo = false;
+  lai_zoo::ZooArgs z = default_zoo();
 };
 
 Args parse(int argc, char** argv) {
@@ -204,13 +226,43 @@ Args parse(int argc, char** argv) {
     else if (k == "--single-cap-s") a.single_cap_s = std::stod(next());
     else if (k == "--cpu-case-cap-s") a.cpu_case_cap_s = std::stod(next());
     else if (k == "--cpu-single-cap-s") a.cpu_single_cap_s = std::stod(next());
+    else if (k == "--zoo") a.zoo = true;
+    else if (k == "--zoo-shapes") { const std::string v = next(); a.z.shapes = v == "none" ? decltype(a.z.shapes){} : parse_pairs(v); }
+    else if (k == "--zoo-big-shapes") { const std::string v = next(); a.z.big_shapes = v == "none" ? decltype(a.z.big_shapes){} : parse_pairs(v); }
+    else if (k == "--zoo-big-kinds") {
+      a.z.big_kinds.clear();
+      std::istringstream in(next());
+      std::string t;
+      while (std::getline(in, t, ',')) {
+        if (std::find(std::begin(lai_zoo::kKinds), std::end(lai_zoo::kKinds), t) == std::end(lai_zoo::kKinds))
+          throw std::runtime_error("--zoo-big-kinds: unknown matrix type '" + t + "'");
+        a.z.big_kinds.push_back(t);
+      }
+    } else if (k == "--zoo-batched") { const std::string v = next(); a.z.batched_shapes = v == "none" ? decltype(a.z.batched_shapes){} : parse_pairs(v); }
+    else if (k == "--zoo-per-kind") a.z.per_kind = std::stoi(next());
+    else if (k == "--zoo-budget-s") a.z.budget_s = std::stod(next());
+    else if (k == "--zoo-jobs") {
+      a.z.jobs.clear();
+      std::istringstream in(next());
+      std::string t;
+      while (std::getline(in, t, ',')) {
+        const bool ok = t.size() == 2 && std::string("ASON").find(t[0]) != std::string::npos &&
+                        std::string("ASON").find(t[1]) != std::string::npos && t != "OO";
+        if (!ok) throw std::runtime_error("--zoo-jobs: '" + t + "' is not a pair of jobu, jobvt in A S O N (not OO)");
+        a.z.jobs.push_back(t);
+      }
+    }
     else if (k == "--no-gpu") a.gpu = false;
     else if (k == "--no-cpu") a.cpu = false;
     else if (k == "--help" || k == "-h") {
       std::printf("usage: lai-bench-svd --out FILE.json --sv-dir DIR [--sizes 1024,2048,4096,8192] [--tall 16384x1024|none]\n"
                   "  [--batched 10000x8,10000x16,10000x32,1000x64|none] [--dtypes f64,f32] [--jobs NS] [--reps 3]\n"
                   "  [--cpu-reps 3] [--cpu-max-n 4096] [--full-check-max-n 4096] [--budget-s 150] [--cpu-budget-s 50]\n"
-                  "  [--case-cap-s 8] [--single-cap-s 40] [--cpu-case-cap-s 4] [--cpu-single-cap-s 20] [--no-gpu] [--no-cpu]\n");
+                  "  [--case-cap-s 8] [--single-cap-s 40] [--cpu-case-cap-s 4] [--cpu-single-cap-s 20] [--no-gpu] [--no-cpu]\n"
+                  "   or: lai-bench-svd --zoo --out ZOO.json [--dtypes f64,f32] [--zoo-shapes 40x40,...|none]\n"
+                  "  [--zoo-big-shapes 1000x1000,1500x700,700x1500|none] [--zoo-big-kinds random,graded,...]\n"
+                  "  [--zoo-batched 4x4,...|none] [--zoo-per-kind 3] [--zoo-jobs AA,SS,NN,OS,SO] [--zoo-budget-s 45]\n"
+                  "  accuracy zoo on the OpenCL device (svd_zoo.h); exit 0 pass, 1 a failure, 3 cases left unrun by the budget\n");
       std::exit(0);
     } else {
       throw std::runtime_error("unknown argument " + k + " (--help lists them)");
@@ -682,6 +734,16 @@ int main(int argc, char** argv) {
     const std::string blas = openblas_get_config();
     const int threads = openblas_get_num_threads();
     const std::string host = cpu_model();
+    if (a.zoo) {
+      lai_zoo::ZooArgs z = a.z;
+      z.out = a.out;
+      z.dtypes = a.dtypes;
+      const std::string line = fmt("OpenCL device: %s | vendor %s | driver %s | %s | host CPU: %s | OpenBLAS %s, %d threads",
+                                   device.c_str(), vendor.c_str(), driver.c_str(), version.c_str(), host.c_str(),
+                                   blas.c_str(), threads) +
+                               (device_error.empty() ? "" : " | no device: " + device_error);
+      return lai_zoo::run(z, line);
+    }
     const std::string timing =
         "wall clock (steady_clock), median of the runs after one warm-up (a warm-up that alone takes half the "
         "case cap is the only run); lai-gpu and lai-batched HOST-TO-HOST (host arrays in and out, uploads and "
@@ -709,6 +771,10 @@ int main(int argc, char** argv) {
     std::vector<std::pair<int, int>> shapes;
     for (int n : a.sizes) shapes.emplace_back(n, n);
     for (const auto& p : a.tall) shapes.push_back(p);
+    // Cheapest first (cost max(m,n) min(m,n)^2): the tall cases run before the largest squares, which get what
+    // the budget leaves.
+    std::stable_sort(shapes.begin(), shapes.end(),
+                     [](const auto& x, const auto& y) { return cost(x.first, x.second) < cost(y.first, y.second); });
     for (const auto& [m, n] : shapes) {
       for (const std::string& dt : a.dtypes) {
         const std::uint64_t seed = m == n ? 1 : 2;

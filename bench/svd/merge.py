@@ -2,9 +2,11 @@
 one results JSON and prints the table. Singular values (raw f64 files in
 SV_DIR) are compared here: max_i |s_i - r_i| / max_i r_i (per matrix for
 batches, the largest over the batch).
-Usage: merge.py LAI.json TORCH.json SV_DIR RESULTS.json [EXTRA.json]
+Usage: merge.py LAI.json TORCH.json SV_DIR RESULTS.json [EXTRA.json [ZOO.json]]
 (TORCH.json may be missing: cuSOLVER columns stay empty; EXTRA.json: facts
-of the run from run_device.sh, e.g. nvidia-smi's driver version.)"""
+of the run from run_device.sh, e.g. nvidia-smi's driver version; ZOO.json:
+lai-bench-svd --zoo's accuracy zoo, its table printed first and the whole of
+it under "zoo" in RESULTS.json.)"""
 import json, math, os, sys
 from array import array
 
@@ -66,6 +68,7 @@ def clean(o):
 def main():
     lai, tor, svdir, out = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3], sys.argv[4]
     extra = load(sys.argv[5]) if len(sys.argv) > 5 else None
+    zoo = load(sys.argv[6]) if len(sys.argv) > 6 else None
     if lai is None:
         sys.exit("merge.py: no lai-bench-svd JSON at %s" % sys.argv[1])
     tcases = tor["cases"] if tor else []
@@ -85,6 +88,12 @@ def main():
                      (tor["torch"], tor["cuda"], tor.get("cusolver_wheel"), tor["device"]))
     else:
         lines.append("cuSOLVER: no CUDA PyTorch in this run: its columns are empty")
+    lines.append("")
+    if zoo:
+        lines.extend(zoo["table"])
+    else:
+        lines.append("accuracy zoo: not run (no zoo JSON)")
+    lines.append("")
     lines.append("timing, lapack-ai: " + lai["timing"])
     if tor:
         lines.append("timing, cuSOLVER: " + tor["timing"])
@@ -155,7 +164,7 @@ def main():
     lines.append("device-resident batched Jacobi: %s; GPU SVD stage times: %s" % (
         "timed" if lai.get("jacobi_device") else "entry not in this tree (bench/svd/device_hooks.h)",
         "one extra call per case" if lai.get("stage_times") else "entry not in this tree (bench/svd/device_hooks.h)"))
-    res = {"format": "lai-bench-svd/1", "lapack_ai": lai, "cusolver": tor, "run": extra, "dense": rows,
+    res = {"format": "lai-bench-svd/1", "lapack_ai": lai, "cusolver": tor, "run": extra, "zoo": zoo, "dense": rows,
            "batched": brows, "table": lines}
     with open(out, "w") as f:
         json.dump(clean(res), f, indent=1, allow_nan=False)

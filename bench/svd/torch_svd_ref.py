@@ -11,7 +11,8 @@ on the GPU: DEVICE-RESIDENT, torch.cuda.Event around the call (any copies
 PyTorch makes inside the call included), median of the runs after one
 warm-up; a warm-up that alone takes half of --case-cap-s is the only run
 (said in the JSON). A case predicted (same series' last size, cost
-max(m,n) min(m,n)^2) over --single-cap-s or the time left is skipped.
+max(m,n) min(m,n)^2) over --single-cap-s or the time left is skipped;
+dense shapes run cheapest first (tall 16384x1024 before 4096 and 8192).
 Singular values go to SV_DIR as raw little-endian f64 for merge.py.
 
 Usage: torch_svd_ref.py OUT.json SV_DIR --sizes 1024,2048 --tall 16384x1024
@@ -152,6 +153,9 @@ def main():
             del A
         del base
     shapes = [(n, n) for n in [int(s) for s in a.sizes.split(",") if s]] + pairs(a.tall)
+    # Cheapest first (cost max(m,n) min(m,n)^2): the tall cases run before the largest squares, which get what
+    # the budget leaves (the largest square alone can take the whole budget).
+    shapes.sort(key=lambda p: max(p) * min(p) ** 2)
     for m, n in shapes:
         base = values(0, m * n, 1 if m == n else 2).reshape(m, n)
         cost = max(m, n) * min(m, n) ** 2
