@@ -302,6 +302,8 @@ lai_add_gemm_kernel(SNAPSHOT NAME lai_gemm_nvmma SPEC "${PROJECT_SOURCE_DIR}/fac
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_jacobi SPEC "${PROJECT_SOURCE_DIR}/factors/svd/jacobi_batched.json" DTYPES f64 f32)
 # One-stage bidiagonalization + back-transformation kernels of lai_dgesvd's GPU path (docs/svd.md).
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_bidiag SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_onestage.json" DTYPES f64 f32)
+# Singular values of the bidiagonal by bisection (values-only GPU SVD, docs/svd.md).
+lai_add_svd_kernel(SNAPSHOT NAME lai_svd_bisect SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_bisect.json" DTYPES f64 f32)
 
 # Strassen's 2x2 scheme as the second level of the block engine
 # (runtime/src/cpu/fast_gemm.cpp); only its block kernel and tables.

@@ -40,6 +40,10 @@ const std::vector<Stage>& stages() {
       // of lai_dgesvd's GPU path (runtime/src/svd/gesvd_opencl.cpp).
       {"bidiagonalize", "opencl_svd_bidiag.cl.in", "opencl_svd_bidiag_kernel.cl.in", {"onestage"},
        {"WG", "NB", "COLS"}},
+      // Singular values of the bidiagonal by bisection (values-only path of
+      // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
+      {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
+       {"WG", "TEAM"}},
   };
   return s;
 }
@@ -83,10 +87,24 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   need((4 * nb + cols + wg) * static_cast<long long>(elem) <= 49152, "local memory (4*NB + COLS + WG)*elem <= 48 KB");
 }
 
+// Stage bidiagonal-bisect: the rules its kernel's #error states; a reduction
+// buffer (WG reals) and a flag per item (WG ints) in local memory.
+void check_bisect_config(const Params& p, std::size_t elem, const std::string& where) {
+  auto need = [&](bool ok, const std::string& rule) {
+    if (!ok) throw InputError(where + ": parameters violate " + rule);
+  };
+  const long long wg = p.at("WG"), team = p.at("TEAM");
+  need(wg >= 1 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [1, 1024]");
+  need(team >= 1 && team <= 64 && team <= wg && (team & (team - 1)) == 0, "TEAM a power of 2 in [1, min(64, WG)]");
+  need(wg * static_cast<long long>(elem + 4) <= 49152, "local memory WG*(elem+4) <= 48 KB");
+}
+
 // The parameter rules of the spec's stage.
 void check_stage_config(const std::string& stage, const Params& p, std::size_t elem, const std::string& where) {
   if (stage == "bidiagonalize") {
     check_bidiag_config(p, elem, where);
+  } else if (stage == "bidiagonal-bisect") {
+    check_bisect_config(p, elem, where);
   } else {
     check_config(p, elem, where);
   }
@@ -130,7 +148,7 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
         throw InputError(where + ": stage \"" + sname +
                          "\" is part of the planned two-stage GPU SVD (docs/svd.md) and has no template yet");
       }
-      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched or bidiagonalize)");
+      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched, bidiagonalize or bidiagonal-bisect)");
     }
     const std::string dt = dtype_name(d);
     const auto dtypes = j.at("dtypes").get<std::vector<std::string>>();
