@@ -46,8 +46,8 @@ std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u;
 
 // The kernels of one build of lai_svd_bidiag_<dtype>, created once per call.
 struct Kernels {
-  ocl::KernelHandle larfg, gemv_t, y_row, gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag, transpose,
-      scale;
+  ocl::KernelHandle larfg, larfg_gemv_t, y_row, larfg_gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag,
+      transpose, scale;
 };
 
 class Launcher {
@@ -59,7 +59,19 @@ class Launcher {
   void operator()(const ocl::KernelHandle& k, std::size_t items, const Args&... args) {
     if (items == 0) return;
     cl_uint i = 0;
-    (set(k.get(), i++, args), ...);
+    (set(k, i++, args), ...);
+    run(k, items);
+  }
+  // The panel loop's kernels: the arguments that stay the same are set once
+  // (args_from(k, 0, ...)), per launch only those that change
+  // (args_from(k, first, ...)), then run: a launch costs the driver a few
+  // clSetKernelArg calls less.
+  template <class... Args>
+  void args_from(const ocl::KernelHandle& k, cl_uint first, const Args&... args) {
+    (set(k, first++, args), ...);
+  }
+  void run(const ocl::KernelHandle& k, std::size_t items) {
+    if (items == 0) return;
     const std::size_t global = round_up(items, wg_);
     ocl::check(clEnqueueNDRangeKernel(rt_.queue, k.get(), 1, nullptr, &global, &wg_, 0, nullptr, nullptr),
                "clEnqueueNDRangeKernel(lai_svd_bidiag)", rt_.device.name);
@@ -69,8 +81,8 @@ class Launcher {
 
  private:
   template <class A>
-  void set(cl_kernel k, cl_uint i, const A& a) {
-    ocl::check(clSetKernelArg(k, i, sizeof(A), &a), "clSetKernelArg(lai_svd_bidiag)", rt_.device.name);
+  void set(const ocl::KernelHandle& k, cl_uint i, const A& a) {
+    ocl::check(clSetKernelArg(k.get(), i, sizeof(A), &a), "clSetKernelArg(lai_svd_bidiag)", rt_.device.name);
   }
   const ocl::Runtime& rt_;
   std::size_t wg_;
@@ -140,9 +152,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     ocl::check(rc, ("clCreateKernel(" + kname + ")").c_str(), dev);
     return h;
   };
-  Kernels K{make("larfg"),    make("gemv_t"),  make("y_row"),    make("gemv_n"),    make("x_next"),
-            make("pack_trail"), make("sub_trail"), make("pack_v"), make("larft"), make("set_diag"),
-            make("transpose"), make("scale")};
+  Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
+            make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
+            make("transpose"),  make("scale")};
   const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
@@ -190,13 +202,32 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // --- bidiagonalization (dgebrd with dlabrd panels)
   t0 = Clock::now();
   const int ldx = M, ldy = N;
-  const int nch_max = std::max(1, (N - 1 + COLS - 1) / COLS);
+  // Columns per partial sum of gemv_n: COLS, halved (not below 8) while the
+  // trailing matrix gives fewer than 2 groups per compute unit and the
+  // partial sums that x_next adds per row (nch) stay below the chunk length,
+  // so that a small trailing matrix still spreads over the device.
+  const int cols_min = [&] {
+    int c = COLS;
+    while (c > 8) c /= 2;
+    return c;
+  }();
+  const long long want_groups = 2LL * std::max<cl_uint>(1, rt.compute_units);
+  auto pick_cols = [&](int nrb, int nc) {
+    int c = COLS;
+    while (c > 8 && static_cast<long long>(nrb) * ((nc + c - 1) / c) < want_groups && (nc + c / 2 - 1) / (c / 2) <= c / 2)
+      c /= 2;
+    return c;
+  };
+  const int nch_max = std::max(1, (N - 1 + cols_min - 1) / cols_min);
   ocl::PooledBuffer dX = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(M) * NB);
   ocl::PooledBuffer dY = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(N) * NB);
   ocl::PooledBuffer dd = ocl::acquire_buffer(rt, es * N), de = ocl::acquire_buffer(rt, es * N),
                     dtq = ocl::acquire_buffer(rt, es * N), dtp = ocl::acquire_buffer(rt, es * N);
   ocl::PooledBuffer dscr = ocl::acquire_buffer(rt, es * 4 * NB);
   ocl::PooledBuffer dP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(nch_max) * M);
+  // Contiguous copies of the column (from its diagonal down) and of the row
+  // (right of the diagonal) whose reflector the next fused launch generates.
+  ocl::PooledBuffer dcb = ocl::acquire_buffer(rt, es * M), dub = ocl::acquire_buffer(rt, es * N);
   {
     const T zero = 0;
     // taup(N-1) (no row reflector for the last column) and e(N-1) stay 0.
@@ -212,27 +243,41 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     dRc = ocl::acquire_buffer(rt, es * K2max * Cmax);
     dW = ocl::acquire_buffer(rt, es * Rmax * Cmax);
   }
-  const cl_mem a = dA.get(), x = dX.get(), y = dY.get(), scr = dscr.get(), P = dP.get();
+  const cl_mem a = dA.get(), x = dX.get(), y = dY.get(), scr = dscr.get(), P = dP.get(), cb = dcb.get(),
+               ub = dub.get();
   const std::size_t uwg = static_cast<std::size_t>(wg);
+  // Column 0 for the first fused launch (later columns: x_next, sub_trail).
+  ocl::check(clEnqueueCopyBuffer(rt.queue, a, cb, 0, 0, es * M, 0, nullptr, nullptr), "clEnqueueCopyBuffer", dev);
+  // The arguments before i, p, j (and the per-launch sizes) never change.
+  launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get());
+  launch.args_from(K.y_row, 0, N, a, ldA, x, ldx, y, ldy, dtq.get(), scr, ub);
+  launch.args_from(K.larfg_gemv_n, 0, M, N, a, ldA, y, ldy, scr, P, ub, de.get(), dtp.get());
+  launch.args_from(K.x_next, 0, M, a, ldA, x, ldx, y, ldy, dtp.get(), scr, P, cb);
   for (int p = 0; p < N; p += NB) {
     const int nbt = std::min(NB, N - p);
     for (int j = 0; j < nbt; ++j) {
       const int i = p + j;
-      // Column reflector H(i) of A(i:M, i); d(i), tauq(i); A(i,i) = 1.
-      launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i) * ldA, cl_ulong{1}, M - i - 1,
-             dd.get(), dtq.get(), i);
-      if (i >= N - 1) continue;
-      launch(K.gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j), M, N, a, ldA, x, ldx, y, ldy, i, p, j, scr);
-      launch(K.y_row, static_cast<std::size_t>(N - i - 1), N, a, ldA, x, ldx, y, ldy, i, p, j, dtq.get(), scr);
-      // Row reflector G(i) of A(i, i+1:N); e(i), taup(i); A(i,i+1) = 1.
-      launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i + 1) * ldA,
-             static_cast<cl_ulong>(ldA), N - i - 2, de.get(), dtp.get(), i);
-      const int nrb = (M - i - 1 + wg - 1) / wg, nch = (N - i - 1 + COLS - 1) / COLS;
-      launch(K.gemv_n, uwg * static_cast<std::size_t>(nrb * nch + 2 * j + 1), M, N, a, ldA, y, ldy, i, p, j, nrb,
-             nch, scr, P);
+      if (i >= N - 1) {
+        // Last column: its reflector H(i) of A(i:M, i) alone; d(i), tauq(i).
+        launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i) * ldA, cl_ulong{1}, M - i - 1,
+               dd.get(), dtq.get(), i);
+        continue;
+      }
+      // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
+      launch.args_from(K.larfg_gemv_t, 12, i, p, j);
+      launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
+      // 2: Y(i+1:N, j) final, row i updated into ub.
+      launch.args_from(K.y_row, 10, i, p, j);
+      launch.run(K.y_row, static_cast<std::size_t>(N - i - 1));
+      // 3: G(i) of A(i, i+1:N) (from ub) fused with the partial sums of X, t3, t4.
+      const int nc = N - i - 1, nrb = (M - i - 1 + wg - 1) / wg, cols = pick_cols(nrb, nc),
+                nch = (nc + cols - 1) / cols;
+      launch.args_from(K.larfg_gemv_n, 11, i, p, j, nrb, nch, cols);
+      launch.run(K.larfg_gemv_n, uwg * static_cast<std::size_t>(nrb * nch + 2 * j + 1));
+      // 4: X(i+1:M, j) final; column i+1 updated (into cb) when in this panel.
       const int next = j + 1 < nbt ? 1 : 0;
-      launch(K.x_next, static_cast<std::size_t>(M - i - 1), M, a, ldA, x, ldx, y, ldy, i, p, j, nch, next,
-             dtp.get(), scr, P);
+      launch.args_from(K.x_next, 11, i, p, j, nch, next);
+      launch.run(K.x_next, static_cast<std::size_t>(M - i - 1));
     }
     const int q = p + nbt;
     if (q < N) {
@@ -245,7 +290,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       launch(K.pack_trail, static_cast<std::size_t>(Rp) * K2p + static_cast<std::size_t>(K2p) * Cp, M, N, a, ldA, x,
              ldx, y, ldy, p, nbt, dLc.get(), Rp, dRc.get(), K2p, Cp);
       gemm(Cp, Rp, K2p, T(1), dRc.get(), K2p, dLc.get(), Rp, T(0), dW.get(), Rp);
-      launch(K.sub_trail, static_cast<std::size_t>(R) * C, a, ldA, q, q, R, C, dW.get(), Rp);
+      launch(K.sub_trail, static_cast<std::size_t>(R) * C, a, ldA, q, q, R, C, dW.get(), Rp, cb);
     }
   }
   finish();
