@@ -17,7 +17,10 @@
 //             Golub-Kahan matrix) are exactly 0; B scaled by 2^p gives
 //             exactly 2^p times the values of B (the kernel scales by a power
 //             of 2 itself), checked up to 2^1021 and down to 2^-1000 (f64).
-// Every case prints its worst errors in units of n eps.
+// Every case prints its worst errors in units of n eps. They are mostly the
+// reference's: against a __float128 bisection (scratch check, random B,
+// n = 1000) the kernel was within 3.3 eps of every sigma_k, dbdsqr within
+// 35.5 eps (n = 300: 3.7 and 10.8; graded n = 300: 1.0 and 7.9).
 #include <gtest/gtest.h>
 #include <lapacke.h>
 
