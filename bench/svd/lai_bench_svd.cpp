@@ -798,6 +798,21 @@ int main(int argc, char** argv) {
     f << o.str();
     if (!f) throw std::runtime_error("cannot write " + a.out);
     std::printf("\n%zu cases in %.1f s; JSON: %s\n", g_cases.size(), now() - g_start, a.out.c_str());
+    // A timing run is also a check: a case that failed or whose ddrvbd ratio
+    // broke LAPACK's threshold of 50 makes the exit code 2 (the ctest smoke
+    // entry and run_device.sh see it), so a broken GPU path cannot pass
+    // quietly as a table with an "error" row.
+    std::size_t bad = 0;
+    for (const auto& c : g_cases) {
+      const bool ratio_bad = !c.check.kind.empty() && !(c.check.usv < 50 && c.check.u < 50 && c.check.vt < 50);
+      if (c.t.status == "error" || (c.t.status == "ok" && ratio_bad)) {
+        std::fprintf(stderr, "lai-bench-svd: FAILED case %s %s %s %zu x %dx%d job %c: %s\n", c.kind.c_str(), c.impl.c_str(),
+                     c.dtype.c_str(), c.count, c.m, c.n, c.job,
+                     c.t.status == "error" ? c.t.note.c_str() : "a ddrvbd ratio >= 50");
+        ++bad;
+      }
+    }
+    if (bad != 0) return 2;
     return 0;
   } catch (const lai::Error& e) {
     std::fprintf(stderr, "lai-bench-svd: %s\n", e.message().c_str());
