@@ -20,14 +20,13 @@
 # not run and listed, default 45 s); LAI_SVD_BUDGET_S (lapack-ai + LAPACK
 # part, default 125 s), LAI_SVD_CPU_BUDGET_S (LAPACK share of it, 45 s),
 # LAI_SVD_TORCH_BUDGET_S (150 s; shapes cheapest first, so the tall 16384x1024
-# runs before 8192, which gets the rest); LAI_SVD_JACOBI_TUNE=1 adds the
-# Jacobi and bidiagonalization tuning sweeps (off by default, ~85 s);
+# runs before 8192, which gets the rest); LAI_SVD_TUNE=jacobi,bidiag,bisect
+# (any subset; LAI_SVD_JACOBI_TUNE=1 = all) adds tuning sweeps (off by default);
 # LAI_BENCH_SVD_KERNEL_DIR: freshly generated .cl files that replace
 # generated/'s (when the snapshot lags behind the templates);
 # LAI_BENCH_SVD_EXTRA_SOURCES: more runtime/src files for the standalone build.
 # Files in $OUT (8 at most come back): table.txt results.json build.log
-# zoo.log lai_svd.log torch_svd.log (+ jacobi_tune.log bidiag_tune.log with
-# LAI_SVD_JACOBI_TUNE=1). The JSONs of the parts (zoo.json lai_svd.json
+# zoo.log lai_svd.log torch_svd.log (+ tune.log with the sweeps). The JSONs of the parts (zoo.json lai_svd.json
 # torch_svd.json) stay in $WORK: results.json holds each whole ("zoo",
 # "lapack_ai", "cusolver").
 set -euo pipefail
@@ -109,35 +108,39 @@ else
   TORCH_NOTE="no CUDA PyTorch on this machine"
 fi
 T2T=$(date +%s)
-# Jacobi tuning sweep (opt-in: LAI_SVD_JACOBI_TUNE=1; device only): every
-# "// lai-tune:" configuration of the generated kernel, forced through
-# LAI_SVD_JACOBI_OPTIONS, on the target batches (thin vectors, device-resident
-# column "lai-dev"); the lead copies the winner into the tuning table.
-if [ "${LAI_SVD_JACOBI_TUNE:-0}" = 1 ]; then
-  echo "== Jacobi tuning sweep (log: $OUT/jacobi_tune.log)"
-  TB_BATCHED=${LAI_SVD_TUNE_BATCHED:-10000x16,10000x32,1000x64}
+# Tuning sweeps (opt-in, device only): LAI_SVD_TUNE is a comma list of
+# jacobi, bidiag, bisect (LAI_SVD_JACOBI_TUNE=1 = all three). Each runs every
+# "// lai-tune:" configuration of that generated kernel, forced through its
+# LAI_SVD_<KERNEL>_OPTIONS variable: jacobi on the target batches (thin
+# vectors, device-resident "lai-batched-dev" rows), bidiag and bisect on
+# values-only SVDs (stage times: bidiagonalize, and host_bidiag_svd = the
+# device bisection for values only). One log, $OUT/tune.log; the lead copies
+# the winners into runtime/src/opencl/tuning_table.inc.
+TUNE=${LAI_SVD_TUNE:-}
+[ "${LAI_SVD_JACOBI_TUNE:-0}" = 1 ] && TUNE=jacobi,bidiag,bisect
+sweep() {  # kernel env-var grep-pattern lai-bench-svd-args...
+  local kernel=$1 var=$2 pat=$3; shift 3
+  echo "== $kernel tuning sweep (log: $OUT/tune.log)"
   for dt in f64 f32; do
-    grep '^// lai-tune:' "$ROOT/generated/lai_svd_jacobi_$dt.cl" | sed 's#^// lai-tune: ##' | while read -r opt; do
-      echo "-- $dt $opt" | tee -a "$OUT/jacobi_tune.log"
-      LAI_SVD_JACOBI_OPTIONS="$opt" timeout 60 "$BUILD/lai-bench-svd" --out "$WORK/tune.json" --sv-dir "$WORK" \
-        --sizes "" --tall none --batched "$TB_BATCHED" --dtypes $dt --jobs S --reps 3 --no-cpu --budget-s 40 \
-        2>&1 | grep -E "^batched |rror|FAIL" | tee -a "$OUT/jacobi_tune.log" || true
+    grep '^// lai-tune:' "$ROOT/generated/lai_svd_${kernel}_$dt.cl" | sed 's#^// lai-tune: ##' | while read -r opt; do
+      echo "-- $kernel $dt $opt" | tee -a "$OUT/tune.log"
+      env "$var=$opt" timeout 90 "$BUILD/lai-bench-svd" --out "$WORK/tune.json" --sv-dir "$WORK" --dtypes $dt \
+        --no-cpu "$@" 2>&1 | grep -E "$pat|rror|FAIL" | tee -a "$OUT/tune.log" || true
     done
   done
-fi
-# Bidiagonalization tuning sweep (device only, same switch): the GPU SVD's
-# "// lai-tune:" configurations through LAI_SVD_BIDIAG_OPTIONS, values only.
-if [ "${LAI_SVD_JACOBI_TUNE:-0}" = 1 ]; then
-  echo "== bidiagonalization tuning sweep (log: $OUT/bidiag_tune.log)"
-  for dt in f64 f32; do
-    grep '^// lai-tune:' "$ROOT/generated/lai_svd_bidiag_$dt.cl" | sed 's#^// lai-tune: ##' | while read -r opt; do
-      echo "-- $dt $opt" | tee -a "$OUT/bidiag_tune.log"
-      LAI_SVD_BIDIAG_OPTIONS="$opt" timeout 90 "$BUILD/lai-bench-svd" --out "$WORK/tune.json" --sv-dir "$WORK" \
-        --sizes ${LAI_SVD_TUNE_SIZES:-2048,4096} --tall none --batched none --dtypes $dt --jobs N --reps 2 --no-cpu \
-        --budget-s 60 2>&1 | grep -E "^square|stages|rror|FAIL" | tee -a "$OUT/bidiag_tune.log" || true
-    done
-  done
-fi
+}
+case ",$TUNE," in *,jacobi,*)
+  sweep jacobi LAI_SVD_JACOBI_OPTIONS "^batched " --sizes "" --tall none \
+    --batched "${LAI_SVD_TUNE_BATCHED:-10000x16,10000x32,1000x64}" --jobs S --reps 3 --budget-s 40 ;;
+esac
+case ",$TUNE," in *,bidiag,*)
+  sweep bidiag LAI_SVD_BIDIAG_OPTIONS "^square|stages" --sizes "${LAI_SVD_TUNE_SIZES:-2048,4096}" --tall none \
+    --batched none --jobs N --reps 2 --budget-s 60 ;;
+esac
+case ",$TUNE," in *,bisect,*)
+  sweep bisect LAI_SVD_BISECT_OPTIONS "^square|stages" --sizes "${LAI_SVD_TUNE_BISECT_SIZES:-4096,8192}" \
+    --tall none --batched none --jobs N --reps 2 --budget-s 60 ;;
+esac
 T3=$(date +%s)
 DRV=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -1 || true)
 GIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo "unknown (no .git)")
