@@ -37,13 +37,16 @@ std::vector<std::pair<std::string, double>> gpu_svd_stages(char job, int m, int 
   int info = 0;
   const int k = std::min(m, n);
   lai::svd::gesvd_opencl<T>(job, job, m, n, A, m, s, U, job == 'S' ? m : 1, VT, job == 'S' ? k : 1, &info, &t);
-  return {{"upload", t.upload},
-          {"bidiagonalize", t.bidiagonalize},
-          {"host_bidiag_svd", t.host_bidiag_svd},
-          {"back_transform", t.back_transform},
-          {"download", t.download},
-          {"total", t.total},
-          {"launches", static_cast<double>(t.launches)}};
+  std::vector<std::pair<std::string, double>> r{{"upload", t.upload},
+                                                 {"bidiagonalize", t.bidiagonalize},
+                                                 {"host_bidiag_svd", t.host_bidiag_svd},
+                                                 {"back_transform", t.back_transform},
+                                                 {"download", t.download},
+                                                 {"total", t.total},
+                                                 {"launches", static_cast<double>(t.launches)}};
+  // LAI_SVD_PROFILE=1: device seconds per kernel ("k:<kernel>/<launches>").
+  for (const auto& k : t.kernels) r.push_back({"k:" + k.name + "/" + std::to_string(k.launches), k.seconds});
+  return r;
 #else
   (void)job, (void)m, (void)n, (void)A, (void)s, (void)U, (void)VT;
   return {};

@@ -86,6 +86,9 @@ else
   BUDGET=${LAI_SVD_BUDGET_S:-125}; CPUB=${LAI_SVD_CPU_BUDGET_S:-45}; TB=${LAI_SVD_TORCH_BUDGET_S:-150}
   FULLN=4096
 fi
+# Overrides for short runs: LAI_SVD_SIZES / LAI_SVD_TALL / LAI_SVD_BATCHED
+# ("none" for no tall or batched shapes), LAI_SVD_TORCH=0 skips cuSOLVER.
+SIZES=${LAI_SVD_SIZES:-$SIZES}; TALL=${LAI_SVD_TALL:-$TALL}; BATCHED=${LAI_SVD_BATCHED:-$BATCHED}
 echo "== lai-bench-svd (budget ${BUDGET} s, LAPACK ${CPUB} s)"
 set +e
 "$BUILD/lai-bench-svd" --out "$WORK/lai_svd.json" --sv-dir "$WORK" --sizes $SIZES --tall $TALL --batched $BATCHED \
@@ -95,7 +98,7 @@ LAI_RC=${PIPESTATUS[0]}
 set -e
 T2=$(date +%s)
 TORCH_NOTE="not run"
-if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+if [ "${LAI_SVD_TORCH:-1}" = 1 ] && python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
   echo "== cuSOLVER through PyTorch (budget ${TB} s)"
   set +e
   PYTHONUNBUFFERED=1 python3 "$ROOT/bench/svd/torch_svd_ref.py" "$WORK/torch_svd.json" "$WORK" --sizes $SIZES --tall $TALL \

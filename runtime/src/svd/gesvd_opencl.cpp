@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <string>
 #include <type_traits>
@@ -74,19 +75,57 @@ class Launcher {
   void run(const ocl::KernelHandle& k, std::size_t items) {
     if (items == 0) return;
     const std::size_t global = round_up(items, wg_);
-    ocl::check(clEnqueueNDRangeKernel(rt_.queue, k.get(), 1, nullptr, &global, &wg_, 0, nullptr, nullptr),
+    cl_event ev = nullptr;
+    ocl::check(clEnqueueNDRangeKernel(rt_.queue, k.get(), 1, nullptr, &global, &wg_, 0, nullptr, profile ? &ev : nullptr),
                "clEnqueueNDRangeKernel(lai_svd_bidiag)", rt_.device.name);
+    if (profile) pending_.emplace_back(name_of(k.get()), ev);
     ++launches;
   }
+  // Per-kernel device time (LAI_SVD_PROFILE=1 on a profiling queue): every
+  // launch records an event; collect() (after a clFinish) adds each event's
+  // start..end to its kernel's total, so the benchmark can say which kernel
+  // of a stage takes the time. Off by default: an event per launch costs.
+  void record(const std::string& name, cl_event ev) {
+    if (ev != nullptr) pending_.emplace_back(name, ev);
+  }
+  void collect() {
+    for (auto& [name, ev] : pending_) {
+      cl_ulong t0 = 0, t1 = 0;
+      if (clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr) == CL_SUCCESS &&
+          clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr) == CL_SUCCESS && t1 >= t0) {
+        auto& slot = kernel_s[name];
+        slot.first += 1e-9 * static_cast<double>(t1 - t0);
+        slot.second += 1;
+      }
+      clReleaseEvent(ev);
+    }
+    pending_.clear();
+  }
+  ~Launcher() {
+    for (auto& p : pending_) clReleaseEvent(p.second);
+  }
+  Launcher(const Launcher&) = delete;
+  Launcher& operator=(const Launcher&) = delete;
   long long launches = 0;
+  bool profile = false;
+  std::map<std::string, std::pair<double, long long>> kernel_s;  // name -> (seconds, launches)
 
  private:
   template <class A>
   void set(const ocl::KernelHandle& k, cl_uint i, const A& a) {
     ocl::check(clSetKernelArg(k.get(), i, sizeof(A), &a), "clSetKernelArg(lai_svd_bidiag)", rt_.device.name);
   }
+  std::string name_of(cl_kernel k) {
+    auto it = names_.find(k);
+    if (it != names_.end()) return it->second;
+    char buf[128] = {0};
+    clGetKernelInfo(k, CL_KERNEL_FUNCTION_NAME, sizeof buf - 1, buf, nullptr);
+    return names_[k] = buf;
+  }
   const ocl::Runtime& rt_;
   std::size_t wg_;
+  std::vector<std::pair<std::string, cl_event>> pending_;
+  std::map<cl_kernel, std::string> names_;
 };
 
 template <class T>
@@ -160,9 +199,17 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
   Launcher launch(rt, static_cast<std::size_t>(wg));
-  auto finish = [&] { ocl::check(clFinish(rt.queue), "clFinish", dev); };
+  if (const char* p = std::getenv("LAI_SVD_PROFILE"); p != nullptr && *p == '1' && rt.profiling && times != nullptr)
+    launch.profile = true;
+  auto finish = [&] {
+    ocl::check(clFinish(rt.queue), "clFinish", dev);
+    launch.collect();
+  };
   auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc) {
-    ocl::gemm_device<T>(rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1, nullptr);
+    cl_event ev = nullptr;
+    ocl::gemm_device<T>(rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1,
+                        launch.profile ? &ev : nullptr);
+    launch.record("gemm", ev);
     ++launch.launches;
   };
 
@@ -316,7 +363,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     // parallel, instead of the host's sequential dqds (dbdsqr without vectors
     // took 0.19 s of 0.52 s at n=4096 on the H200 machine, bench/svd run 1).
     ocl::PooledBuffer ds = ocl::acquire_buffer(rt, es * N);
-    bidiag_values_device<T>(rt, N, dd.get(), de.get(), ds.get(), nullptr);
+    cl_event bev = nullptr;
+    bidiag_values_device<T>(rt, N, dd.get(), de.get(), ds.get(), launch.profile ? &bev : nullptr);
+    launch.record("bisect", bev);
     ocl::check(clEnqueueReadBuffer(rt.queue, ds.get(), CL_TRUE, 0, es * N, d.data(), 0, nullptr, nullptr),
                "clEnqueueReadBuffer(s)", dev);
     routine = "bisect";
@@ -462,7 +511,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   }
   tm.download = seconds_since(t0);
   tm.total = seconds_since(t_start);
+  if (launch.profile) finish();  // the last events (bisection, downloads' producers) into kernel_s
   tm.launches = launch.launches;
+  for (const auto& [name, v] : launch.kernel_s) tm.kernels.push_back({name, v.first, v.second});
   if (times != nullptr) *times = tm;
 }
 

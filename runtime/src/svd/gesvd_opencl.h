@@ -9,6 +9,9 @@
 // LAI_SVD_BIDIAG_OPTIONS is set.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace lai::svd {
 
 // Wall-clock seconds per stage of one gesvd_opencl call (the device queue is
@@ -21,6 +24,14 @@ struct GpuSvdStageTimes {
   double download = 0;        // results to the caller's arrays
   double total = 0;
   long long launches = 0;     // kernel enqueues (GEMMs included)
+  // With LAI_SVD_PROFILE=1 on a profiling queue: device time per kernel
+  // (event start..end summed over its launches, GEMMs as "gemm"); else empty.
+  struct Kernel {
+    std::string name;
+    double seconds = 0;
+    long long launches = 0;
+  };
+  std::vector<Kernel> kernels;
 };
 
 // Arguments validated (svd_args.h), jobs upper case, A finite. On success
