@@ -298,6 +298,8 @@ lai_add_scheme_kernels(SNAPSHOT
 # GPU GEMM leaves (docs/gpu.md): portable tiled in both dtypes, NVIDIA FP64 tensor cores.
 lai_add_gemm_kernel(SNAPSHOT NAME lai_gemm_tiled SPEC "${PROJECT_SOURCE_DIR}/factors/gpu/gemm_tiled.json" DTYPES f64 f32)
 lai_add_gemm_kernel(SNAPSHOT NAME lai_gemm_nvmma SPEC "${PROJECT_SOURCE_DIR}/factors/gpu/gemm_nvmma.json" DTYPES f64)
+# NVIDIA TF32 tensor cores with the 3xTF32 split (FP32 accuracy), f32 only; chosen by the tuning table.
+lai_add_gemm_kernel(SNAPSHOT NAME lai_gemm_nvtf32 SPEC "${PROJECT_SOURCE_DIR}/factors/gpu/gemm_nvtf32.json" DTYPES f32)
 # Batched one-sided Jacobi SVD (docs/svd.md), local and global variants.
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_jacobi SPEC "${PROJECT_SOURCE_DIR}/factors/svd/jacobi_batched.json" DTYPES f64 f32)
 # One-stage bidiagonalization + back-transformation kernels of lai_dgesvd's GPU path (docs/svd.md).

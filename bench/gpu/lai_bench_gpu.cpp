@@ -8,6 +8,12 @@
 //     as tuning-table entries), then the best at every size,
 //   - one level of strassen2_4x4x4_r49 (and classical_4x4x4_r64 as the
 //     same-traffic baseline) on the best leaf.
+// f32 on NVIDIA also sweeps the 3xTF32 tensor-core kernel (lai_gemm_nvtf32_f32)
+// after the tiled one; its rows print the error ratio to the tiled kernel's
+// (FP32 SGEMM) error on the same matrices, and a configuration counts as OK
+// only within 4x of it (plain TF32, TF32X=1, is expected to fail that).
+// LAI_BENCH_GPU_ONLY=copy,batched,gemm_f64,gemm_f32 (any subset) runs only
+// those sections, e.g. LAI_BENCH_GPU_ONLY=gemm_f32 for the SGEMM leaves.
 // Matrices are deterministic (bench/gpu/README: value(i, j, seed)) so the
 // cuBLAS reference (torch_ref.py) multiplies the same numbers; errors are
 // measured on sampled entries against long-double dot products:
@@ -107,6 +113,18 @@ double sampled_error(const Runtime& rt, cl_mem C, std::size_t n, int samples) {
     worst = std::max(worst, static_cast<double>(std::fabs(static_cast<long double>(c) - ref) / mag));
   }
   return worst;
+}
+
+// LAI_BENCH_GPU_ONLY: comma-separated sections to run (unset or empty: all).
+bool section_enabled(const std::string& name) {
+  const char* only = std::getenv("LAI_BENCH_GPU_ONLY");
+  if (only == nullptr || *only == '\0') return true;
+  std::istringstream in(only);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item == name) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> tune_configs(const std::string& program) {
@@ -345,7 +363,12 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
   const std::size_t nb = static_cast<std::size_t>(nmax) * nmax * sizeof(T);
   PooledBuffer A = acquire_buffer(rt, nb), B = acquire_buffer(rt, nb), C = acquire_buffer(rt, nb);
   std::vector<std::string> variants{"tiled"};
-  if (sizeof(T) == 8 && (rt.nvidia || std::getenv("LAI_MMA_EMULATE_OK") != nullptr)) variants.insert(variants.begin(), "nvmma");
+  const bool ptx_ok = rt.nvidia || std::getenv("LAI_MMA_EMULATE_OK") != nullptr;
+  if (sizeof(T) == 8 && ptx_ok) variants.insert(variants.begin(), "nvmma");
+  // After tiled: its error is the FP32 reference the 3xTF32 rows are held to.
+  if (sizeof(T) == 4 && ptx_ok) variants.push_back("nvtf32");
+  const double max_err_ratio = 4.0;
+  double ref_err_tune = 0;  // the tiled f32 sweep winner's error at the tuning size
   js << ",\n\"gemm_" << dt << "\": {\"sweep\": [";
   bool first = true;
   std::vector<std::pair<std::string, GemmConfig>> best;
@@ -376,8 +399,16 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
       if (rt.nvidia && r.error.empty()) ptxas = ptxas_summary(rt, cfg, program);
       if (rt.nvidia) cfg.options = options;
       r.options = options;
-      row(fmt("tune gemm %s n=%d %-80s %9.3f ms %7.2f TFLOP/s err %.1e %s%s", dt, tn, (program + " " + options).c_str(), r.ms,
-              r.tflops, r.err, r.ok ? "OK" : ("FAIL " + r.error.substr(0, 600)).c_str(), ptxas.c_str()));
+      std::string ratio;
+      if (v == "nvtf32" && r.error.empty() && ref_err_tune > 0) {
+        ratio = fmt(" (%.2fx tiled)", r.err / ref_err_tune);
+        if (r.err > max_err_ratio * ref_err_tune) {
+          r.ok = false;
+          r.error = fmt("error %.2fx the FP32 tiled kernel's (limit %.0fx)", r.err / ref_err_tune, max_err_ratio);
+        }
+      }
+      row(fmt("tune gemm %s n=%d %-80s %9.3f ms %7.2f TFLOP/s err %.1e%s %s%s", dt, tn, (program + " " + options).c_str(), r.ms,
+              r.tflops, r.err, ratio.c_str(), r.ok ? "OK" : ("FAIL " + r.error.substr(0, 600)).c_str(), ptxas.c_str()));
       js << (first ? "" : ",") << "\n  " << gemm_json(r);
       first = false;
       if (r.ok && r.tflops > top.tflops) {
@@ -385,6 +416,7 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
         top_cfg = cfg;
       }
     }
+    if (v == "tiled" && sizeof(T) == 4) ref_err_tune = top.err;
     if (top.tflops > 0) {
       best.emplace_back(v, top_cfg);
       tuning.push_back(fmt("{\"%s\", \"%s\", \"%s\", \"%s\"},  // %.2f TFLOP/s at n=%d", esc(rt.vendor).c_str(),
@@ -396,10 +428,20 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
   for (int n : a.sizes) {
     upload_matrix<T>(rt, A.get(), n, n, 1);
     upload_matrix<T>(rt, B.get(), n, n, 2);
+    double ref_err = 0;  // the tiled f32 row's error at this n
     for (auto& [v, cfg] : best) {
-      const GemmResult r = time_gemm<T>(rt, cfg, n, A.get(), B.get(), C.get(), a.reps, a.samples);
-      row(fmt("gemm %s n=%-6d %-16s %9.3f ms %7.2f TFLOP/s err %.1e %s", dt, n, v.c_str(), r.ms, r.tflops, r.err,
-              r.ok ? "OK" : ("FAIL " + r.error.substr(0, 300)).c_str()));
+      GemmResult r = time_gemm<T>(rt, cfg, n, A.get(), B.get(), C.get(), a.reps, a.samples);
+      if (v == "tiled") ref_err = r.err;
+      std::string ratio;
+      if (v == "nvtf32" && r.error.empty() && ref_err > 0) {
+        ratio = fmt(" (%.2fx tiled)", r.err / ref_err);
+        if (r.err > max_err_ratio * ref_err) {
+          r.ok = false;
+          r.error = fmt("error %.2fx the FP32 tiled kernel's (limit %.0fx)", r.err / ref_err, max_err_ratio);
+        }
+      }
+      row(fmt("gemm %s n=%-6d %-16s %9.3f ms %7.2f TFLOP/s err %.1e%s %s", dt, n, v.c_str(), r.ms, r.tflops, r.err,
+              ratio.c_str(), r.ok ? "OK" : ("FAIL " + r.error.substr(0, 300)).c_str()));
       js << (first ? "" : ",") << "\n  " << gemm_json(r);
       first = false;
     }
@@ -488,7 +530,8 @@ int main(int argc, char** argv) {
     // Copy bandwidth: the ceiling of the batched kernels.
     const std::size_t cb = a.batch * 16 * 8;
     double copy_gbs = 0;
-    {
+    const bool batched = section_enabled("batched");
+    if (batched || section_enabled("copy")) {
       PooledBuffer x = acquire_buffer(rt, cb), y = acquire_buffer(rt, cb);
       const double zero = 0.5;
       check(clEnqueueFillBuffer(rt.queue, x.get(), &zero, sizeof zero, 0, cb, 0, nullptr, nullptr), "fill", "");
@@ -504,15 +547,24 @@ int main(int argc, char** argv) {
               median(ms), copy_gbs, copy_gbs / 384.0));
     }
     js << "\"copy_GBs\": " << copy_gbs << ",\n";
-    bench_batched<double>(rt, a, copy_gbs, js);
-    js << ",\n";
-    bench_batched<float>(rt, a, copy_gbs, js);
-    trim_pool();
+    if (batched) {
+      bench_batched<double>(rt, a, copy_gbs, js);
+      js << ",\n";
+      bench_batched<float>(rt, a, copy_gbs, js);
+      js << ",\n";
+      trim_pool();
+    }
+    // Every section's JSON starts with ",\n"; this key keeps the object valid when batched is off.
+    js << "\"sections\": \"" << esc(std::getenv("LAI_BENCH_GPU_ONLY") ? std::getenv("LAI_BENCH_GPU_ONLY") : "all") << "\"";
     std::vector<std::string> tuning;
-    bench_gemm<double>(rt, a, js, tuning);
-    trim_pool();
-    bench_gemm<float>(rt, a, js, tuning);
-    trim_pool();
+    if (section_enabled("gemm_f64")) {
+      bench_gemm<double>(rt, a, js, tuning);
+      trim_pool();
+    }
+    if (section_enabled("gemm_f32")) {
+      bench_gemm<float>(rt, a, js, tuning);
+      trim_pool();
+    }
     js << ",\n\"tuning_table\": [";
     for (std::size_t i = 0; i < tuning.size(); ++i) js << (i ? ", " : "") << "\"" << esc(tuning[i]) << "\"";
     js << "]\n}\n";

@@ -32,6 +32,8 @@ const std::vector<Variant>& variants() {
        {{"VEC", 1}, {"NBUF", 1}}},
       {"nvmma", "opencl_gemm_nvmma.cl.in", {"MWG", "NWG", "KWG", "WGM", "WGN", "PADA", "PADB", "GM", "MMA_VOLATILE", "MMAK"},
        {{"NBUF", 1}}},
+      {"nvtf32", "opencl_gemm_nvtf32.cl.in", {"MWG", "NWG", "KWG", "WGM", "WGN", "PADA", "PADB", "GM"},
+       {{"NBUF", 1}, {"TF32X", 3}, {"LSPLIT", 1}, {"CVT", 1}}},
   };
   return v;
 }
@@ -46,7 +48,8 @@ void check_config(const std::string& variant, const Params& p, std::size_t elem,
     if (!ok) throw InputError(where + ": parameters violate " + rule);
   };
   for (const auto& [k, v] : p) {
-    const bool may_be_zero = k == "PADA" || k == "PADB" || k == "MMA_VOLATILE" || k == "MMAK";
+    const bool may_be_zero =
+        k == "PADA" || k == "PADB" || k == "MMA_VOLATILE" || k == "MMAK" || k == "LSPLIT" || k == "CVT";
     need(v >= (may_be_zero ? 0 : 1) && v <= 4096, k + " in [" + (may_be_zero ? "0" : "1") + ", 4096]");
   }
   if (variant == "tiled") {
@@ -67,6 +70,23 @@ void check_config(const std::string& variant, const Params& p, std::size_t elem,
     const long long local = vec == 1 ? g("MWG") * (g("KWG") + g("PADA")) + g("KWG") * (g("NWG") + g("PADB"))
                                      : g("KWG") * (g("MWG") + g("PADA") + g("NWG") + g("PADB"));
     need(local * g("NBUF") * static_cast<long long>(elem) <= 49152, "local memory <= 48 KB");
+  } else if (variant == "nvtf32") {
+    // TF32 tensor cores, mma.sync m16n8k8 (templates/opencl_gemm_nvtf32.cl.in).
+    const long long nt = 32 * g("WGM") * g("WGN");
+    need(elem == 4, "nvtf32 is an f32 kernel");
+    need(g("MWG") % (16 * g("WGM")) == 0, "MWG % (16*WGM) == 0");
+    need(g("NWG") % (8 * g("WGN")) == 0, "NWG % (8*WGN) == 0");
+    need(g("KWG") % 8 == 0, "KWG % 8 == 0");
+    need((g("MWG") * g("KWG")) % nt == 0, "MWG*KWG % (32*WGM*WGN) == 0");
+    need((g("KWG") * g("NWG")) % nt == 0, "KWG*NWG % (32*WGM*WGN) == 0");
+    need(nt <= 1024, "32*WGM*WGN <= 1024");
+    need(g("NBUF") == 1 || g("NBUF") == 2, "NBUF in {1, 2}");
+    need(g("TF32X") == 1 || g("TF32X") == 3, "TF32X in {1 (plain TF32), 3 (3xTF32)}");
+    need(g("LSPLIT") <= 1, "LSPLIT is 0 or 1");
+    need(g("CVT") <= 1, "CVT is 0 or 1");
+    const long long parts = g("LSPLIT") == 1 && g("TF32X") == 3 ? 2 : 1;  // big and small tiles
+    const long long local = g("MWG") * (g("KWG") + g("PADA")) + g("KWG") * (g("NWG") + g("PADB"));
+    need(local * parts * g("NBUF") * static_cast<long long>(elem) <= 49152, "local memory <= 48 KB");
   } else {
     const long long nt = 32 * g("WGM") * g("WGN");
     const long long mk = g("MMAK");
@@ -127,7 +147,7 @@ std::string emit_gemm_kernel(const std::string& spec_path, Dtype d, const std::s
     for (const auto& cand : variants()) {
       if (vname == cand.name) v = &cand;
     }
-    if (v == nullptr) throw InputError(where + ": unknown variant \"" + vname + "\" (expected tiled or nvmma)");
+    if (v == nullptr) throw InputError(where + ": unknown variant \"" + vname + "\" (expected tiled, nvmma or nvtf32)");
     const std::string dt = dtype_name(d);
     const auto dtypes = j.at("dtypes").get<std::vector<std::string>>();
     if (std::find(dtypes.begin(), dtypes.end(), dt) == dtypes.end()) {

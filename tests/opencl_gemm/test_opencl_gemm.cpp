@@ -3,7 +3,9 @@
 // |c - ref| <= 4 * (k + 2) * eps * (|alpha| sum_k |a b| + |beta c|).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -218,6 +220,146 @@ TEST(OpenclGemm, TensorCoreKernelEmulated) {
                     "-DMWG=64 -DNWG=32 -DKWG=16 -DWGM=4 -DWGN=2 -DPADA=4 -DPADB=4 -DGM=2 -DMMA_VOLATILE=0 -DNBUF=1 "
                     "-DMMAK=4 -DLAI_MMA_EMULATE",
                     128, 64, 48);
+}
+
+// The 3xTF32 kernel (lai_gemm_nvtf32_f32) with its mma and tf32 rounding
+// emulated (local memory, integer rounding): every index of the kernel and
+// the split itself, which must stay within the FP32 bound of check_gemm.
+TEST(OpenclGemm, Tf32KernelEmulated) {
+  REQUIRE_DEVICE();
+  const std::string base = " -DPADA=4 -DPADB=8 -DGM=2 -DLAI_MMA_EMULATE";
+  leaf_case<float>("nvtf32", "-DMWG=32 -DNWG=32 -DKWG=16 -DWGM=2 -DWGN=1 -DNBUF=1 -DLSPLIT=1" + base, 64, 96, 48);
+  leaf_case<float>("nvtf32", "-DMWG=32 -DNWG=32 -DKWG=16 -DWGM=2 -DWGN=1 -DNBUF=1 -DLSPLIT=0" + base, 64, 96, 48);
+  leaf_case<float>("nvtf32", "-DMWG=32 -DNWG=32 -DKWG=8 -DWGM=1 -DWGN=2 -DNBUF=2 -DLSPLIT=1" + base, 64, 96, 40);
+  leaf_case<float>("nvtf32", "-DMWG=32 -DNWG=32 -DKWG=8 -DWGM=2 -DWGN=1 -DNBUF=2 -DLSPLIT=0" + base, 64, 96, 40);
+  leaf_case<float>("nvtf32", "-DMWG=64 -DNWG=32 -DKWG=16 -DWGM=2 -DWGN=2 -DNBUF=1 -DLSPLIT=1" + base, 128, 64, 48);
+}
+
+// Plain TF32 (TF32X=1) is not SGEMM-accurate: its error exceeds the FP32
+// bound that 3xTF32 meets on the same matrices (so the sweep's accuracy
+// check can tell them apart), but stays within TF32's own (2^13 x FP32).
+TEST(OpenclGemm, Tf32SingleIsLessAccurate) {
+  REQUIRE_DEVICE();
+  const auto& rt = runtime();
+  const int M = 32, N = 32, K = 256;
+  auto A = random<float>(static_cast<std::size_t>(M) * K, 11), B = random<float>(static_cast<std::size_t>(K) * N, 12);
+  std::vector<float> C0(static_cast<std::size_t>(M) * N, 0.0f);
+  auto worst = [&](int x) {
+    const auto cfg = lai::ocl::gemm_config<float>(
+        rt, "nvtf32",
+        "-DMWG=32 -DNWG=32 -DKWG=16 -DWGM=2 -DWGN=1 -DPADA=4 -DPADB=8 -DGM=2 -DLAI_MMA_EMULATE -DTF32X=" +
+            std::to_string(x));
+    Dev a(A), b(B), c(C0);
+    lai::ocl::gemm_device<float>(rt, cfg, M, N, K, 1.0f, a.buf.get(), K, 0, b.buf.get(), N, 0, 0.0f, c.buf.get(), N,
+                                 0, 1, nullptr);
+    const auto C = c.read<float>(C0.size());
+    double e = 0;
+    for (int i = 0; i < M; ++i)
+      for (int j = 0; j < N; ++j) {
+        long double ref = 0, mag = 0;
+        for (int q = 0; q < K; ++q) {
+          const long double p = static_cast<long double>(A[i * K + q]) * B[q * N + j];
+          ref += p;
+          mag += std::fabs(p);
+        }
+        e = std::max(e, static_cast<double>(std::fabs(C[i * N + j] - ref) / mag));
+      }
+    return e;
+  };
+  const double e3 = worst(3), e1 = worst(1);
+  const double eps = std::numeric_limits<float>::epsilon();
+  EXPECT_LT(e3, 4.0 * eps) << "3xTF32";
+  EXPECT_GT(e1, 8.0 * e3) << "plain TF32 should be visibly less accurate";
+  EXPECT_LT(e1, 8192.0 * eps) << "plain TF32";
+}
+
+// Host side of the TF32 kernel: variant selection (argument, LAI_OPENCL_GEMM,
+// the default without a tuning-table entry), launch geometry, parameters.
+TEST(OpenclGemm, Tf32Config) {
+  REQUIRE_DEVICE();
+  const auto& rt = runtime();
+  const auto c = lai::ocl::gemm_config<float>(rt, "nvtf32", "");
+  EXPECT_EQ(c.program, "lai_gemm_nvtf32_f32");
+  EXPECT_TRUE(c.nvmma);  // a PTX kernel: refused off NVIDIA unless emulated
+  EXPECT_EQ(c.mwg, 128);
+  EXPECT_EQ(c.nwg, 128);
+  EXPECT_EQ(c.kwg, 16);
+  EXPECT_EQ(c.local[0], 256u);  // 32 * WGM * WGN = 32 * 4 * 2
+  EXPECT_EQ(c.local[1], 1u);
+  EXPECT_EQ(c.threads_per_tile, 256u);
+  EXPECT_EQ(c.ydim, 1u);
+  const auto o = lai::ocl::gemm_config<float>(rt, "nvtf32", "-DMWG=64 -DNWG=32 -DKWG=8 -DWGM=2 -DWGN=2");
+  EXPECT_EQ(o.local[0], 128u);
+  EXPECT_EQ(o.mwg, 64);
+  EXPECT_EQ(o.kwg, 8);
+  // Not the default: f32 uses it only where the tuning table names it (on NVIDIA).
+  unsetenv("LAI_OPENCL_GEMM");
+  if (!rt.nvidia) {
+    EXPECT_EQ(lai::ocl::gemm_config<float>(rt).program, "lai_gemm_tiled_f32");
+    EXPECT_EQ(lai::ocl::gemm_config<double>(rt, "nvtf32").program, "lai_gemm_tiled_f64");
+  } else {
+    EXPECT_EQ(lai::ocl::gemm_config<double>(rt, "nvtf32").program, "lai_gemm_nvmma_f64");
+  }
+  setenv("LAI_OPENCL_GEMM", "nvtf32", 1);
+  EXPECT_EQ(lai::ocl::gemm_config<float>(rt).program, "lai_gemm_nvtf32_f32");
+  unsetenv("LAI_OPENCL_GEMM");
+}
+
+// CPU model of the m16n8k8 .tf32 fragment layout (PTX ISA, "Matrix Fragments
+// for mma.m16n8k8"): which (row, col) lane l's register r holds. Checked to
+// cover each matrix exactly once and against the index expressions of the
+// kernel's local reads, its emulation and its C stores.
+struct Frag {
+  int row, col;
+};
+Frag tf32_a(int lane, int r) { return {(lane >> 2) + 8 * (r & 1), (lane & 3) + 4 * (r >> 1)}; }  // a0..a3
+Frag tf32_b(int lane, int r) { return {(lane & 3) + 4 * r, lane >> 2}; }                         // b0, b1
+Frag tf32_c(int lane, int r) { return {(lane >> 2) + 8 * (r >> 1), 2 * (lane & 3) + (r & 1)}; }  // c0..c3
+
+TEST(OpenclGemm, Tf32FragmentLayoutModel) {
+  int seen_a[16][8] = {}, seen_b[8][8] = {}, seen_c[16][8] = {};
+  for (int lane = 0; lane < 32; ++lane) {
+    for (int r = 0; r < 4; ++r) ++seen_a[tf32_a(lane, r).row][tf32_a(lane, r).col];
+    for (int r = 0; r < 2; ++r) ++seen_b[tf32_b(lane, r).row][tf32_b(lane, r).col];
+    for (int r = 0; r < 4; ++r) ++seen_c[tf32_c(lane, r).row][tf32_c(lane, r).col];
+  }
+  for (int i = 0; i < 16; ++i)
+    for (int j = 0; j < 8; ++j) {
+      EXPECT_EQ(seen_a[i][j], 1) << "A(" << i << "," << j << ")";
+      EXPECT_EQ(seen_c[i][j], 1) << "C(" << i << "," << j << ")";
+      if (i < 8) {
+        EXPECT_EQ(seen_b[i][j], 1) << "B(" << i << "," << j << ")";
+      }
+    }
+  // The kernel's emulation reads A(row, k) from lane 4*(row%8) + k%4, register
+  // row/8 + 2*(k/4), and B(k, col) from lane 4*col + k%4, register k/4.
+  for (int row = 0; row < 16; ++row)
+    for (int k = 0; k < 8; ++k) {
+      const Frag f = tf32_a(4 * (row % 8) + k % 4, row / 8 + 2 * (k / 4));
+      EXPECT_EQ(f.row, row);
+      EXPECT_EQ(f.col, k);
+    }
+  for (int k = 0; k < 8; ++k)
+    for (int col = 0; col < 8; ++col) {
+      const Frag f = tf32_b(4 * col + k % 4, k / 4);
+      EXPECT_EQ(f.row, k);
+      EXPECT_EQ(f.col, col);
+    }
+  // The kernel's local reads: a_r at row g + 8*(r&1), column t + 4*(r>>1);
+  // b_r at row t + 4r, column g; c_v stored at row g + 8*(v/2), column 2t + v%2.
+  for (int lane = 0; lane < 32; ++lane) {
+    const int g = lane >> 2, t = lane & 3;
+    for (int r = 0; r < 4; ++r) {
+      EXPECT_EQ(tf32_a(lane, r).row, g + 8 * (r & 1));
+      EXPECT_EQ(tf32_a(lane, r).col, t + 4 * (r >> 1));
+      EXPECT_EQ(tf32_c(lane, r).row, g + 8 * (r / 2));
+      EXPECT_EQ(tf32_c(lane, r).col, 2 * t + r % 2);
+    }
+    for (int r = 0; r < 2; ++r) {
+      EXPECT_EQ(tf32_b(lane, r).row, t + 4 * r);
+      EXPECT_EQ(tf32_b(lane, r).col, g);
+    }
+  }
 }
 
 template <class T>

@@ -91,12 +91,23 @@ GemmConfig gemm_config(const Runtime& rt, const std::string& variant, const std:
   std::string v = variant;
   if (v.empty()) {
     const char* env = std::getenv("LAI_OPENCL_GEMM");
-    v = env != nullptr && *env != '\0' ? env : (std::is_same_v<T, double> && rt.nvidia ? "nvmma" : "tiled");
+    if (env != nullptr && *env != '\0') {
+      v = env;
+    } else if (std::is_same_v<T, double>) {
+      v = rt.nvidia ? "nvmma" : "tiled";
+    } else {
+      // f32 on NVIDIA: the 3xTF32 tensor-core kernel only where the tuning
+      // table has an entry for it (measured faster and SGEMM-accurate there).
+      v = rt.nvidia && !tuned_options(rt, "lai_gemm_nvtf32_f32").empty() ? "nvtf32" : "tiled";
+    }
   }
-  if (v != "tiled" && v != "nvmma") fail(LAI_ERROR_INVALID_ARGUMENT, "GEMM kernel variant \"" + v + "\" is not tiled or nvmma");
-  if (v == "nvmma" && !std::is_same_v<T, double>) v = "tiled";  // the tensor-core kernel is f64 only
+  if (v != "tiled" && v != "nvmma" && v != "nvtf32") {
+    fail(LAI_ERROR_INVALID_ARGUMENT, "GEMM kernel variant \"" + v + "\" is not tiled, nvmma or nvtf32");
+  }
+  if (v == "nvmma" && !std::is_same_v<T, double>) v = "tiled";  // the FP64 tensor-core kernel is f64 only
+  if (v == "nvtf32" && std::is_same_v<T, double>) v = rt.nvidia ? "nvmma" : "tiled";  // TF32 is f32 only
   GemmConfig c;
-  c.nvmma = v == "nvmma";
+  c.nvmma = v == "nvmma" || v == "nvtf32";
   c.program = std::string("lai_gemm_") + v + "_" + tag<T>();
   c.options = options.empty() ? tuned_options(rt, c.program) : options;
   const std::string src = gpu_source(c.program);

@@ -18,7 +18,7 @@ namespace lai::ocl {
 struct GemmConfig {
   std::string program;  // generated source name, e.g. "lai_gemm_nvmma_f64"
   std::string options;  // build options (-DMWG=... from the tuning table or the caller)
-  bool nvmma = false;
+  bool nvmma = false;    // an NVIDIA PTX kernel (nvmma or nvtf32): 1-D groups of 32*WGM*WGN items
   int mwg = 0, nwg = 0, kwg = 0;  // tile sizes (the padding unit of M, N, K)
   std::size_t local[3] = {1, 1, 1};
   std::size_t threads_per_tile = 1;  // global size along dimension 0 per tile
@@ -26,9 +26,12 @@ struct GemmConfig {
 };
 
 // The kernel for dtype T on this device: NVIDIA + f64 -> the tensor-core
-// kernel (unless LAI_OPENCL_GEMM=tiled), else the portable one. variant
-// "tiled"/"nvmma"/"" (auto); options "" means the tuning table's entry (or
-// the spec's defaults).
+// kernel (unless LAI_OPENCL_GEMM=tiled); NVIDIA + f32 -> the 3xTF32
+// tensor-core kernel if the tuning table has an lai_gemm_nvtf32_f32 entry for
+// the device; else the portable one. variant "tiled"/"nvmma"/"nvtf32"/""
+// (auto; LAI_OPENCL_GEMM overrides auto; nvmma with f32 and nvtf32 with f64
+// fall back to the dtype's own kernel); options "" means the tuning table's
+// entry (or the spec's defaults).
 template <class T>
 GemmConfig gemm_config(const Runtime& rt, const std::string& variant = "", const std::string& options = "");
 
