@@ -95,6 +95,18 @@ typedef float real;
 #ifndef CVT
 #define CVT 1
 #endif
+// ACCX = 1 (default): the products of one 8-deep step go into a fresh
+// accumulator (C = 0) and are added to the running sum by an ordinary f32
+// add (round to nearest). The tensor cores' own f32 accumulation rounds
+// toward zero (Fasi et al., "Numerical behavior of NVIDIA tensor cores",
+// 2021), a bias that grows linearly over K: with the running sum inside the
+// mma the H200 gave 41x the error of the FFMA kernel at K = 8192 (bench/gpu
+// run of 2026-11-21, svd session); the extra 4 adds per fragment and step
+// confine the truncation to one step. ACCX = 0 chains the running sum
+// through the mma (kept for the sweep).
+#ifndef ACCX
+#define ACCX 1
+#endif
 #define NT (32 * WGM * WGN)
 #define TM (MWG / WGM)
 #define TN (NWG / WGN)
@@ -304,6 +316,7 @@ void lai_gemm_nvtf32_f32(const int M, const int N, const int K, const real alpha
         }
       // The products of one step, small ones first: (A part, B part) =
       // (small, big), (big, small), (big, big); TF32X = 1: (big, big) only.
+#if defined(LAI_MMA_EMULATE) || !ACCX
 #pragma unroll
       for (int p = 3 - TF32X; p < 3; ++p) {
         const int pa = p == 0 ? 1 : 0;
@@ -341,7 +354,7 @@ void lai_gemm_nvtf32_f32(const int M, const int N, const int K, const real alpha
               acc[i][j][v] = s;
             }
         barrier(CLK_LOCAL_MEM_FENCE);
-#else
+#elif !ACCX
 #pragma unroll
         for (int i = 0; i < FM; ++i)
 #pragma unroll
@@ -354,6 +367,31 @@ void lai_gemm_nvtf32_f32(const int M, const int N, const int K, const real alpha
           }
 #endif
       }
+#endif
+#if ACCX && !defined(LAI_MMA_EMULATE)
+      // ACCX: per fragment, the step's products (small ones first) chained
+      // through a fresh accumulator t, then one round-to-nearest add each.
+#pragma unroll
+      for (int i = 0; i < FM; ++i)
+#pragma unroll
+        for (int j = 0; j < FN; ++j) {
+          float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
+#pragma unroll
+          for (int p = 3 - TF32X; p < 3; ++p) {
+            const int pa = p == 0 ? 1 : 0;
+            const int pb = p == 1 ? 1 : 0;
+            __asm__("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+                    "{%0,%1,%2,%3};"
+                    : "+f"(t0), "+f"(t1), "+f"(t2), "+f"(t3)
+                    : "r"(af[pa][i][0]), "r"(af[pa][i][1]), "r"(af[pa][i][2]), "r"(af[pa][i][3]),
+                      "r"(bf[pb][j][0]), "r"(bf[pb][j][1]));
+          }
+          acc[i][j][0] += t0;
+          acc[i][j][1] += t1;
+          acc[i][j][2] += t2;
+          acc[i][j][3] += t3;
+        }
+#endif
     }
 #if NBUF == 2
     if (k0 + KWG < K) {
