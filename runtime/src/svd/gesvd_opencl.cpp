@@ -195,15 +195,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
             make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
             make("transpose"),  make("scale")};
-  // The leaf for the trailing updates (K = 2 NB) and the back-transformation.
-  // f32 keeps the FFMA kernel even where the tuning table picks the 3xTF32
-  // one for lai_sgemm_opencl: its 128x256 tile pads these thin products to
-  // 256 and the H200 bidiagonalization at n=4096 took 0.183 s with it
-  // against 0.161-0.163 s with the tiled leaf (bench/svd runs 2, 3 and 7).
-  // LAI_OPENCL_GEMM still overrides it.
-  const char* leaf_env = std::getenv("LAI_OPENCL_GEMM");
-  const bool leaf_forced = leaf_env != nullptr && *leaf_env != '\0';
-  const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt, std::is_same_v<T, float> && !leaf_forced ? "tiled" : "");
+  const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
   Launcher launch(rt, static_cast<std::size_t>(wg));
