@@ -384,20 +384,11 @@ void lai_svd_bidiag_f64_onestage_y_row(const int N, __global const real* restric
   if (r >= N) return;
   __global const real* ap = A + p + (ulong)r * lda;  // A(p:i, r)
   real y = Y[r + (ulong)j * ldy];
-  // Loops over the panel (j < NB) run to the compile-time NB with a guard
-  // and are unrolled, so that an item issues its independent loads together
-  // instead of waiting out one memory latency per k (the H200 profile had
-  // y_row and x_next at 12-15 us a launch for ~2 MB each); same operations
-  // in the same order as the plain loop, so the results do not change.
-#pragma unroll
-  for (int k = 0; k < NB; ++k)
-    if (k < j) y -= Y[r + (ulong)k * ldy] * t1[k] + ap[k] * t2[k];
+  for (int k = 0; k < j; ++k) y -= Y[r + (ulong)k * ldy] * t1[k] + ap[k] * t2[k];
   y *= tauq[i];
   Y[r + (ulong)j * ldy] = y;
   real a = A[i + (ulong)r * lda];
-#pragma unroll
-  for (int k = 0; k < NB; ++k)
-    if (k < j) a -= Y[r + (ulong)k * ldy] * ai[k] + ap[k] * xi[k];
+  for (int k = 0; k < j; ++k) a -= Y[r + (ulong)k * ldy] * ai[k] + ap[k] * xi[k];
   a -= y * ai[j];
   ubuf[r - i - 1] = a;
 }
@@ -482,20 +473,13 @@ void lai_svd_bidiag_f64_onestage_x_next(const int M, __global real* restrict A, 
   if (r >= M) return;
   real x = 0;
   for (int ch = 0; ch < nch; ++ch) x += P[(ulong)ch * M + r];
-  // Unrolled guarded loops over the panel, as in y_row.
-#pragma unroll
-  for (int k = 0; k < NB; ++k)
-    if (k <= j) x -= A[r + (ulong)(p + k) * lda] * t3[k];
-#pragma unroll
-  for (int k = 0; k < NB; ++k)
-    if (k < j) x -= X[r + (ulong)k * ldx] * t4[k];
+  for (int k = 0; k <= j; ++k) x -= A[r + (ulong)(p + k) * lda] * t3[k];
+  for (int k = 0; k < j; ++k) x -= X[r + (ulong)k * ldx] * t4[k];
   x *= taup[i];
   X[r + (ulong)j * ldx] = x;
   if (next) {
     real a = A[r + (ulong)(i + 1) * lda];
-#pragma unroll
-    for (int k = 0; k < NB; ++k)
-      if (k < j) a -= A[r + (ulong)(p + k) * lda] * yc[k] + X[r + (ulong)k * ldx] * ac[k];
+    for (int k = 0; k < j; ++k) a -= A[r + (ulong)(p + k) * lda] * yc[k] + X[r + (ulong)k * ldx] * ac[k];
     a -= A[r + (ulong)i * lda] * yc[j] + x * ac[j];
     A[r + (ulong)(i + 1) * lda] = a;
     cbuf[r - i - 1] = a;
