@@ -84,7 +84,13 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   need(wg >= 32 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [32, 1024]");
   need(nb >= 1 && nb <= 128, "NB (panel width) in [1, 128]");
   need(cols >= 1 && cols <= 1024, "COLS (columns per partial sum of the gemv) in [1, 1024]");
-  need((4 * nb + cols + wg) * static_cast<long long>(elem) <= 49152, "local memory (4*NB + COLS + WG)*elem <= 48 KB");
+  // The largest __local need of one kernel of the stage: larfg_gemv_t's three
+  // reduction buffers, larfg_gemv_n's two and its chunk of u, y_row's and
+  // x_next's four panel vectors.
+  const long long need_elems = std::max({3 * wg, 2 * wg + cols, 4 * nb});
+  need(need_elems * static_cast<long long>(elem) <= 49152,
+       "local memory max(3*WG, 2*WG + COLS, 4*NB)*elem <= 48 KB (is " +
+           std::to_string(need_elems * static_cast<long long>(elem)) + " bytes)");
 }
 
 // Stage bidiagonal-bisect: the rules its kernel's #error states; a reduction
