@@ -165,8 +165,10 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
     if (variants.empty()) throw InputError(where + ": \"variants\" is empty");
     for (const auto& v : variants) {
       if (std::find(st->variants.begin(), st->variants.end(), v) == st->variants.end()) {
-        throw InputError(where + ": unknown variant \"" + v + "\" of stage " + sname +
-                         " (expected local, global, team or team_vglobal)");
+        std::string expected;
+        for (std::size_t k = 0; k < st->variants.size(); ++k)
+          expected += (k == 0 ? "" : k + 1 == st->variants.size() ? " or " : ", ") + st->variants[k];
+        throw InputError(where + ": unknown variant \"" + v + "\" of stage " + sname + " (expected " + expected + ")");
       }
     }
     const std::size_t elem = d == Dtype::F64 ? 8 : 4;
