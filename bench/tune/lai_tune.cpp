@@ -47,15 +47,16 @@ std::string default_out() {
   return "tuning.json";
 }
 
-// The 4x4 schemes with block tables (generated cpp-block kernels), classical
-// left out: it is the control in lai-bench, never faster than OpenBLAS.
-std::vector<std::string> fast_schemes(bool f32) {
+// The s x s x s schemes with block tables (generated cpp-block kernels) for
+// the dtype, classical left out: it is the control in lai-bench, never faster
+// than OpenBLAS.
+std::vector<std::string> fast_schemes(bool f32, int size = 4) {
   std::vector<std::string> out;
   for (int i = 0; i < lai_scheme_count(); ++i) {
     int m = 0, k = 0, n = 0;
     const int bits = lai_internal_scheme_kernels(i, &m, &k, &n);
     const std::string name = lai_scheme_name(i);
-    if (m != 4 || k != 4 || n != 4 || (bits & (f32 ? 8 : 4)) == 0) continue;
+    if (m != size || k != size || n != size || (bits & (f32 ? 8 : 4)) == 0) continue;
     if (name.rfind("classical", 0) == 0) continue;
     out.push_back(name);
   }
@@ -72,6 +73,18 @@ std::vector<std::string> candidates(bool f32, int n) {
     if (n >= 4096) {
       v.push_back(s + "+strassen_2x2x2_r7/g7/split2");
       v.push_back(s + "+" + s + "/g7/split2");
+    }
+  }
+  // One level of a 2x2 scheme: 7 products of n/2, which run near OpenBLAS's
+  // full rate (a 4x4 scheme's leaves are n/4); a probe at n=4096 f64
+  // measured strassen_2x2x2_r7 g1/split2 and g7/blas at 1.045x OpenBLAS
+  // against 1.027x for strassen2_4x4x4_r49/g3/split2 (g7/blas needs
+  // 3.75 n^2 and is skipped under the default --max-extra).
+  if (n >= 2048) {
+    for (const std::string& s : fast_schemes(f32, 2)) {
+      v.push_back(s + "/g1/split2");
+      v.push_back(s + "/g1/blas");
+      v.push_back(s + "/g7/blas");
     }
   }
   return v;
@@ -193,7 +206,7 @@ int main(int argc, char** argv) {
   CLI::App app{"lai-tune: measure block-engine variants against OpenBLAS and write the tuning table"};
   app.add_option("--dtypes", o.dtypes, "f64 and/or f32")->delimiter(',');
   app.add_option("--sizes", o.sizes, "square sizes of the grid")->delimiter(',');
-  app.add_option("--variants", o.variants, "candidate variants (default: every 4x4 scheme with g7/g1, split2/blas, two levels from 4096)")
+  app.add_option("--variants", o.variants, "candidate variants (default: every 4x4 scheme with g7/g1, split2/blas, two levels from 4096, one level of the 2x2 schemes from 2048)")
       ->delimiter(',');
   app.add_option("--repeats", o.repeats, "alternating runs per finalist (median)")->check(CLI::Range(1, 100));
   app.add_option("--finalists", o.finalists, "candidates kept after the screening run")->check(CLI::Range(1, 100));
