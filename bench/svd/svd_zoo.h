@@ -97,30 +97,11 @@ Mat<T> with_singular_values(int m, int n, const std::vector<double>& sv, std::mt
   return A;
 }
 
+// The zoo of tests/svd (svdtest::zoo_matrix), with the dgemm-based builder.
 template <class T>
 Mat<T> make_dense(const std::string& kind, int m, int n, std::mt19937_64& g) {
-  const int k = std::min(m, n);
-  if (kind == "zero") return Mat<T>(m, n);
-  if (kind == "identity") {
-    Mat<T> A(m, n);
-    for (int i = 0; i < k; ++i) A(i, i) = 1;
-    return A;
-  }
-  if (kind == "graded") {
-    std::vector<double> sv(k);
-    for (int i = 0; i < k; ++i) sv[i] = std::pow(10.0, k == 1 ? 0.0 : -15.0 * i / (k - 1));
-    return with_singular_values<T>(m, n, sv, g);
-  }
-  if (kind == "rank-deficient") {
-    std::vector<double> sv(k, 0.0);
-    for (int i = 0; i < k / 2; ++i) sv[i] = 1.0 + i;
-    return with_singular_values<T>(m, n, sv, g);
-  }
-  if (kind == "near-overflow")
-    return svdtest::random_matrix<T>(m, n, std::numeric_limits<T>::max() * svdtest::ulp<T>(), g);
-  if (kind == "near-underflow")
-    return svdtest::random_matrix<T>(m, n, std::numeric_limits<T>::min() / svdtest::ulp<T>(), g);
-  return svdtest::random_matrix<T>(m, n, 1.0, g);
+  return svdtest::zoo_matrix<T>(kind, m, n, g,
+                                [&](const std::vector<double>& sv) { return with_singular_values<T>(m, n, sv, g); });
 }
 
 template <class T>

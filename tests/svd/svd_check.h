@@ -135,4 +135,40 @@ Mat<T> random_matrix(int m, int n, double scale, std::mt19937_64& g) {
   return A;
 }
 
+// The matrix zoo by kind: "random" (uniform in [-1,1]), "graded"
+// (singular values 1 .. 1e-15), "rank-deficient" (half of them zero),
+// "zero", "identity", "near-overflow" / "near-underflow" (ddrvbd's scalings
+// max*ulp and min/ulp of a random matrix); any other kind is "random".
+// build(sv) makes the matrices with prescribed singular values (the
+// benchmark passes a GEMM-based one for large shapes).
+template <class T, class Build>
+Mat<T> zoo_matrix(const std::string& kind, int m, int n, std::mt19937_64& g, Build build) {
+  const int k = std::min(m, n);
+  if (kind == "zero") return Mat<T>(m, n);
+  if (kind == "identity") {
+    Mat<T> A(m, n);
+    for (int i = 0; i < k; ++i) A(i, i) = 1;
+    return A;
+  }
+  if (kind == "graded") {
+    std::vector<double> sv(k);
+    for (int i = 0; i < k; ++i) sv[i] = std::pow(10.0, k == 1 ? 0.0 : -15.0 * i / (k - 1));
+    return build(sv);
+  }
+  if (kind == "rank-deficient") {
+    std::vector<double> sv(k, 0.0);
+    for (int i = 0; i < k / 2; ++i) sv[i] = 1.0 + i;
+    return build(sv);
+  }
+  if (kind == "near-overflow") return random_matrix<T>(m, n, std::numeric_limits<T>::max() * ulp<T>(), g);
+  if (kind == "near-underflow") return random_matrix<T>(m, n, std::numeric_limits<T>::min() / ulp<T>(), g);
+  return random_matrix<T>(m, n, 1.0, g);
+}
+
+template <class T>
+Mat<T> zoo_matrix(const std::string& kind, int m, int n, std::mt19937_64& g) {
+  return zoo_matrix<T>(kind, m, n, g,
+                       [&](const std::vector<double>& sv) { return with_singular_values<T>(m, n, sv, 1.0, g); });
+}
+
 }  // namespace svdtest

@@ -34,33 +34,8 @@ struct Case {
 };
 
 // The zoo of the issue: random, graded 1 .. 1e-15, rank-deficient, zero,
-// identity, 1 x n, n x 1, tall 10:1, wide 1:10, near overflow and underflow.
-template <class T>
-Mat<T> make(const std::string& kind, int m, int n, std::mt19937_64& g) {
-  const int k = std::min(m, n);
-  const double ovfl_scale = std::numeric_limits<T>::max() * svdtest::ulp<T>();  // ddrvbd's "near overflow"
-  const double unfl_scale = std::numeric_limits<T>::min() / svdtest::ulp<T>();  // and "near underflow"
-  if (kind == "zero") return Mat<T>(m, n);
-  if (kind == "identity") {
-    Mat<T> A(m, n);
-    for (int i = 0; i < k; ++i) A(i, i) = 1;
-    return A;
-  }
-  if (kind == "graded") {
-    std::vector<double> sv(k);
-    for (int i = 0; i < k; ++i) sv[i] = std::pow(10.0, k == 1 ? 0.0 : -15.0 * i / (k - 1));
-    return svdtest::with_singular_values<T>(m, n, sv, 1.0, g);
-  }
-  if (kind == "rank-deficient") {
-    std::vector<double> sv(k, 0.0);
-    for (int i = 0; i < k / 2; ++i) sv[i] = 1.0 + i;
-    return svdtest::with_singular_values<T>(m, n, sv, 1.0, g);
-  }
-  if (kind == "near-overflow") return svdtest::random_matrix<T>(m, n, ovfl_scale, g);
-  if (kind == "near-underflow") return svdtest::random_matrix<T>(m, n, unfl_scale, g);
-  return svdtest::random_matrix<T>(m, n, 1.0, g);
-}
-
+// identity, 1 x n, n x 1, tall 10:1, wide 1:10, near overflow and underflow
+// (matrices: svdtest::zoo_matrix).
 const char* kKinds[] = {"random", "graded", "rank-deficient", "zero", "identity", "near-overflow", "near-underflow"};
 const Case kShapes[] = {{"square", 40, 40}, {"1 x n", 1, 25},   {"n x 1", 25, 1},    {"tall 10:1", 200, 20},
                         {"wide 1:10", 20, 200}, {"square", 150, 150}, {"5 x 3", 5, 3}};
@@ -77,7 +52,7 @@ void run_zoo(const char* dtype) {
   for (const char* kind : kKinds) {
     for (const Case& c : kShapes) {
       const int m = c.m, n = c.n, k = std::min(m, n);
-      const Mat<T> A0 = make<T>(kind, m, n, g);
+      const Mat<T> A0 = svdtest::zoo_matrix<T>(kind, m, n, g);
       std::vector<T> s_ref;
       for (const char* job : kJobs) {
         const char ju = job[0], jv = job[1];

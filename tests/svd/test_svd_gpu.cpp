@@ -42,29 +42,6 @@ std::vector<T> lapack_values(const Mat<T>& A0) {
   return s;
 }
 
-template <class T>
-Mat<T> make(const std::string& kind, int m, int n, std::mt19937_64& g) {
-  const int k = std::min(m, n);
-  if (kind == "zero") return Mat<T>(m, n);
-  if (kind == "identity") {
-    Mat<T> A(m, n);
-    for (int i = 0; i < k; ++i) A(i, i) = 1;
-    return A;
-  }
-  if (kind == "graded") {
-    std::vector<double> sv(k);
-    for (int i = 0; i < k; ++i) sv[i] = std::pow(10.0, k == 1 ? 0.0 : -15.0 * i / (k - 1));
-    return svdtest::with_singular_values<T>(m, n, sv, 1.0, g);
-  }
-  if (kind == "rank-deficient") {
-    std::vector<double> sv(k, 0.0);
-    for (int i = 0; i < k / 2; ++i) sv[i] = 1.0 + i;
-    return svdtest::with_singular_values<T>(m, n, sv, 1.0, g);
-  }
-  if (kind == "near-overflow") return svdtest::random_matrix<T>(m, n, std::numeric_limits<T>::max() * svdtest::ulp<T>(), g);
-  if (kind == "near-underflow") return svdtest::random_matrix<T>(m, n, std::numeric_limits<T>::min() / svdtest::ulp<T>(), g);
-  return svdtest::random_matrix<T>(m, n, 1.0, g);
-}
 
 struct Shape {
   int m, n;
@@ -84,7 +61,7 @@ void run_zoo(const char* dtype) {
   for (const char* kind : kKinds) {
     for (const Shape& c : kShapes) {
       const int m = c.m, n = c.n, k = std::min(m, n);
-      const Mat<T> A0 = make<T>(kind, m, n, g);
+      const Mat<T> A0 = svdtest::zoo_matrix<T>(kind, m, n, g);
       const std::vector<T> s_ref = lapack_values(A0);
       for (const char* job : kJobs) {
         const char ju = job[0], jv = job[1];
