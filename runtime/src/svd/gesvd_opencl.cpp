@@ -13,8 +13,8 @@
 // at GEMM speed.
 #include "svd/gesvd_opencl.h"
 #include "svd/bisect_opencl.h"
+#include "svd/lapack_dispatch.h"
 
-#include <lapacke.h>
 
 #include <algorithm>
 #include <chrono>
@@ -126,31 +126,6 @@ class Launcher {
   std::size_t wg_;
   std::vector<std::pair<std::string, cl_event>> pending_;
   std::map<cl_kernel, std::string> names_;
-};
-
-template <class T>
-struct Lapack;
-template <>
-struct Lapack<double> {
-  static int bdsqr(int n, int ncvt, int nru, double* d, double* e, double* vt, int ldvt, double* u, int ldu,
-                   double* work) {
-    return LAPACKE_dbdsqr_work(LAPACK_COL_MAJOR, 'U', n, ncvt, nru, 0, d, e, vt, ldvt, u, ldu, nullptr, 1, work);
-  }
-  static int bdsdc(int n, double* d, double* e, double* u, int ldu, double* vt, int ldvt, double* work, int* iwork) {
-    return LAPACKE_dbdsdc_work(LAPACK_COL_MAJOR, 'U', 'I', n, d, e, u, ldu, vt, ldvt, nullptr, nullptr, work, iwork);
-  }
-  static constexpr const char* prefix = "d";
-};
-template <>
-struct Lapack<float> {
-  static int bdsqr(int n, int ncvt, int nru, float* d, float* e, float* vt, int ldvt, float* u, int ldu,
-                   float* work) {
-    return LAPACKE_sbdsqr_work(LAPACK_COL_MAJOR, 'U', n, ncvt, nru, 0, d, e, vt, ldvt, u, ldu, nullptr, 1, work);
-  }
-  static int bdsdc(int n, float* d, float* e, float* u, int ldu, float* vt, int ldvt, float* work, int* iwork) {
-    return LAPACKE_sbdsdc_work(LAPACK_COL_MAJOR, 'U', 'I', n, d, e, u, ldu, vt, ldvt, nullptr, nullptr, work, iwork);
-  }
-  static constexpr const char* prefix = "s";
 };
 
 }  // namespace

@@ -16,42 +16,12 @@
 
 #include <lapacke.h>
 
+#include "svd/lapack_dispatch.h"
 #include "svd/svd_lapack.h"
 
 namespace lai::svd {
 
 namespace {
-
-template <class T>
-struct Lapack;
-
-template <>
-struct Lapack<double> {
-  static constexpr const char* gesdd = "dgesdd";
-  static constexpr const char* gesvd = "dgesvd";
-  static int sdd(char jobz, int m, int n, double* a, int lda, double* s, double* u, int ldu, double* vt, int ldvt,
-                 double* work, int lwork, int* iwork) {
-    return LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork);
-  }
-  static int svd(char ju, char jv, int m, int n, double* a, int lda, double* s, double* u, int ldu, double* vt,
-                 int ldvt, double* work, int lwork) {
-    return LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, ju, jv, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork);
-  }
-};
-
-template <>
-struct Lapack<float> {
-  static constexpr const char* gesdd = "sgesdd";
-  static constexpr const char* gesvd = "sgesvd";
-  static int sdd(char jobz, int m, int n, float* a, int lda, float* s, float* u, int ldu, float* vt, int ldvt,
-                 float* work, int lwork, int* iwork) {
-    return LAPACKE_sgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork);
-  }
-  static int svd(char ju, char jv, int m, int n, float* a, int lda, float* s, float* u, int ldu, float* vt,
-                 int ldvt, float* work, int lwork) {
-    return LAPACKE_sgesvd_work(LAPACK_COL_MAJOR, ju, jv, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork);
-  }
-};
 
 char jobz_for(char jobu, char jobvt, int m, int n) {
   const bool wu = jobu != 'N', wv = jobvt != 'N';
