@@ -15,7 +15,6 @@
 #include "svd/bisect_opencl.h"
 #include "svd/lapack_dispatch.h"
 
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
