@@ -1,8 +1,9 @@
 #!/bin/bash
 # lai-bench gpu: builds lai-bench-gpu, checks and times every generated GPU
 # kernel, times cuBLAS (PyTorch) on the same sizes in the same run, and writes
-# the merged table and JSON. On the NVIDIA device machine (bench/gpu/README.md):
-#   bash bench/gpu/run_device.sh            (OUT=$OUT, .device/debs carried)
+# the merged table and JSON. On the NVIDIA device machine (docs/gpu.md):
+#   bash bench/gpu/run_device.sh            (OUT=$OUT, .device/debs carried;
+#   fill it here first with bash bench/fetch_device_debs.sh)
 # Here, on PoCL, a small smoke run:
 #   LAI_BENCH_QUICK=1 OUT=/tmp/out bash bench/gpu/run_device.sh
 set -euo pipefail

@@ -8,7 +8,8 @@
 # $OUT/table.txt and $OUT/results.json (merge.py). A zoo failure does not stop
 # the timings; the script then exits 1 at the end (after writing everything).
 # On the NVIDIA device machine (OUT set, .device/debs carried: OpenCL ICD +
-# headers, OpenBLAS pthread, LAPACKE, libgfortran5 as Debian 12 packages):
+# headers, OpenBLAS pthread, LAPACKE, libgfortran5 as Debian 12 packages,
+# downloaded here by bash bench/fetch_device_debs.sh):
 #   bash bench/svd/run_device.sh
 # Here, on PoCL, tiny sizes in well under 2 minutes (no CUDA torch here, so
 # the cuSOLVER columns stay empty):
