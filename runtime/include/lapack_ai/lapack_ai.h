@@ -331,7 +331,7 @@ LAI_API lai_status lai_dgesvd_ex(char jobu, char jobvt, int m, int n, double* A,
 LAI_API lai_status lai_sgesvd_ex(char jobu, char jobvt, int m, int n, float* A, int lda, float* s, float* U,
                                  int ldu, float* VT, int ldvt, int* info, const lai_svd_options* options);
 
-/** What the calling thread's last SVD call (lai_?gesvd*, DGESVDOCL,
+/** What the calling thread's last SVD call (lai_?gesvd*, ?GESVDOCL,
  *  lai_?gesvd_batched) ran: "cpu:dgesdd", "cpu:dgesvd", "cpu:dgesdd+dgesvd"
  *  (dgesdd did not converge, dgesvd did the work), "cpu:jacobi",
  *  "opencl:jacobi", or "" before any. Never NULL. */
@@ -384,6 +384,17 @@ LAI_API lai_status lai_sgesvd_batched(size_t count, int m, int n, const float* A
  *  string lengths accepted and ignored). */
 LAI_API void dgesvdocl_(const char* jobu, const char* jobvt, const int* m, const int* n, double* A, const int* lda,
                         double* s, double* U, const int* ldu, double* VT, const int* ldvt, double* work,
+                        const int* lwork, int* info, size_t jobu_len, size_t jobvt_len);
+
+/** Fortran: SUBROUTINE SGESVDOCL(JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT,
+ *  LDVT, WORK, LWORK, INFO), the single-precision twin of DGESVDOCL: SGESVD's
+ *  argument list (REAL arrays), checks (XERBLA with 'SGESVDOCL') and
+ *  workspace query (LWORK = -1: the optimal LWORK in WORK(1), rounded up to
+ *  a REAL that is not below it); the same CPU/GPU choice as lai_sgesvd
+ *  (LAI_BACKEND respected). Symbol sgesvdocl_ (gfortran convention, hidden
+ *  string lengths accepted and ignored). */
+LAI_API void sgesvdocl_(const char* jobu, const char* jobvt, const int* m, const int* n, float* A, const int* lda,
+                        float* s, float* U, const int* ldu, float* VT, const int* ldvt, float* work,
                         const int* lwork, int* info, size_t jobu_len, size_t jobvt_len);
 
 #ifdef __cplusplus
