@@ -455,3 +455,22 @@ void lai_gemm_nvtf32_f32_pack(const int rows, const int cols, const int rows0, c
   }
 }
 
+// Split-K sum for lai_gemm_nvtf32_f32 (the last wave of a launch, runtime/src/opencl/
+// gemm_tail.h): C (rows x cols at element offset c0, ld ldc) = alpha * sum of
+// the S partial products W_s + beta * C, W_s row-major rows x cols at
+// s * rows * cols. The partials are added in s order, so the result does not
+// depend on scheduling; beta == 0 never reads C (it may hold NaN).
+__kernel void lai_gemm_nvtf32_f32_ksum(const int rows, const int cols, const int S, __global const real* restrict W,
+                            const real alpha, const real beta, __global real* restrict C, const int ldc,
+                            const ulong c0) {
+  const int j = (int)get_global_id(0);
+  const int i = (int)get_global_id(1);
+  if (i >= rows || j >= cols) return;
+  const size_t plane = (size_t)rows * (size_t)cols;
+  const size_t at = (size_t)i * (size_t)cols + (size_t)j;
+  real s = (real)0;
+  for (int t = 0; t < S; ++t) s += W[(size_t)t * plane + at];
+  __global real* c = C + c0 + (size_t)i * (size_t)ldc + (size_t)j;
+  *c = beta == (real)0 ? alpha * s : alpha * s + beta * *c;
+}
+

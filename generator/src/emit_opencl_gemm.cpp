@@ -175,7 +175,10 @@ std::string emit_gemm_kernel(const std::string& spec_path, Dtype d, const std::s
     InputInfo info{where, spec.sha256};
     while (!tune.empty() && tune.back() == '\n') tune.pop_back();
     while (!defs.empty() && defs.back() == '\n') defs.pop_back();
-    const std::string pack = fill_template_file(templates_dir, "opencl_gemm_pack.cl.in", {{"NAME", kernel}});
+    // The helpers every GEMM kernel file carries: operand packing and the
+    // split-K sum of the last wave (two templates, one concern each).
+    const std::string pack = fill_template_file(templates_dir, "opencl_gemm_pack.cl.in", {{"NAME", kernel}}) + "\n" +
+                             fill_template_file(templates_dir, "opencl_gemm_ksum.cl.in", {{"NAME", kernel}});
     const TemplateValues values{
         {"HEADER", detail::header_line(info, "//")},
         {"NAME", kernel},

@@ -14,6 +14,7 @@
 
 #include "diagnostics/error.h"
 #include "opencl/cl_error.h"
+#include "opencl/gemm_tail.h"
 #include "opencl/gpu_sources.h"
 #include "opencl/handles.h"
 #include "opencl/pool.h"
@@ -114,6 +115,16 @@ GemmConfig gemm_config(const Runtime& rt, const std::string& variant, const std:
   c.mwg = kernel_param(src, c.options, "MWG");
   c.nwg = kernel_param(src, c.options, "NWG");
   c.kwg = kernel_param(src, c.options, "KWG");
+  c.gm = kernel_param(src, c.options, "GM");
+  // Resident groups for the split-K tail: LAI_GEMM_WAVE (0 disables), else,
+  // for the tuning table's configuration, compute units x the table's groups
+  // per unit for it (measured occupancy; explicit options have none).
+  if (const char* w = std::getenv("LAI_GEMM_WAVE"); w != nullptr && *w != '\0') {
+    c.wave = std::max(0, std::atoi(w));
+  } else if (const std::string per_cu = tuned_options(rt, "groups_per_cu:" + c.program);
+             options.empty() && !per_cu.empty()) {
+    c.wave = static_cast<int>(rt.compute_units) * std::max(0, std::atoi(per_cu.c_str()));
+  }
   if (c.nvmma) {
     const std::size_t nt = 32 * static_cast<std::size_t>(kernel_param(src, c.options, "WGM") * kernel_param(src, c.options, "WGN"));
     c.local[0] = nt;
@@ -130,10 +141,107 @@ GemmConfig gemm_config(const Runtime& rt, const std::string& variant, const std:
   return c;
 }
 
+namespace {
+
+template <class T>
+void set_gemm_args(cl_kernel k, const std::string& dev, int M, int N, int K, T alpha, cl_mem A, int lda, cl_ulong sA,
+                   cl_mem B, int ldb, cl_ulong sB, T beta, cl_mem C, int ldc, cl_ulong sC) {
+  cl_uint i = 0;
+  set_arg(k, i++, sizeof M, &M, dev);
+  set_arg(k, i++, sizeof N, &N, dev);
+  set_arg(k, i++, sizeof K, &K, dev);
+  set_arg(k, i++, sizeof alpha, &alpha, dev);
+  set_arg(k, i++, sizeof A, &A, dev);
+  set_arg(k, i++, sizeof lda, &lda, dev);
+  set_arg(k, i++, sizeof sA, &sA, dev);
+  set_arg(k, i++, sizeof B, &B, dev);
+  set_arg(k, i++, sizeof ldb, &ldb, dev);
+  set_arg(k, i++, sizeof sB, &sB, dev);
+  set_arg(k, i++, sizeof beta, &beta, dev);
+  set_arg(k, i++, sizeof C, &C, dev);
+  set_arg(k, i++, sizeof ldc, &ldc, dev);
+  set_arg(k, i++, sizeof sC, &sC, dev);
+}
+
+void enqueue_tiles(const Runtime& rt, const GemmConfig& cfg, cl_kernel k, std::size_t tiles, std::size_t batch,
+                   cl_event* ev) {
+  const std::size_t global[3] = {tiles * cfg.threads_per_tile, cfg.ydim, batch};
+  check(clEnqueueNDRangeKernel(rt.queue, k, 3, nullptr, global, cfg.local, 0, nullptr, ev),
+        ("clEnqueueNDRangeKernel(" + cfg.program + ")").c_str(), rt.device.name);
+}
+
+// A read-only view of bytes [origin, origin + size) of buf; origin must be a
+// multiple of the device's base address alignment.
+MemHandle sub_buffer(const Runtime& rt, cl_mem buf, std::size_t origin, std::size_t size) {
+  const cl_buffer_region region{origin, size};
+  cl_int rc = CL_SUCCESS;
+  MemHandle h(clCreateSubBuffer(buf, 0, CL_BUFFER_CREATE_TYPE_REGION, &region, &rc));
+  check(rc, "clCreateSubBuffer", rt.device.name);
+  return h;
+}
+
+// The split-K tail (gemm_tail.h) for a single product, or false where the
+// views of the tail's operands would not start at an aligned origin (then the
+// caller launches the plain grid).
+template <class T>
+bool gemm_with_tail(const Runtime& rt, const GemmConfig& cfg, const TailPlan& p, int M, int N, int K, T alpha,
+                    cl_mem A, int lda, cl_mem B, int ldb, T beta, cl_mem C, int ldc, cl_event* done,
+                    cl_event* started) {
+  const std::string& dev = rt.device.name;
+  const std::size_t es = sizeof(T);
+  const std::size_t r0 = static_cast<std::size_t>(p.row0) * cfg.mwg, c0 = static_cast<std::size_t>(p.col0) * cfg.nwg;
+  const int rows = p.rows * cfg.mwg, cols = p.cols * cfg.nwg;
+  const std::size_t a_origin = es * r0 * static_cast<std::size_t>(lda), b_origin = es * c0;
+  const std::size_t align = std::max<std::size_t>(rt.base_align_bytes, 1);
+  if (a_origin % align != 0 || b_origin % align != 0) return false;
+  const int kc = p.k_slices * cfg.kwg;
+  const std::size_t plane = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+  // Returned to the pool as soon as the launches are enqueued: the queue is
+  // in order, so a later user of the buffer runs after the sum has read it.
+  PooledBuffer w = acquire_buffer(rt, es * plane * static_cast<std::size_t>(p.split));
+  KernelHandle k = make_kernel(rt, cfg.program, cfg.options, cfg.program);
+  cl_event first = nullptr;
+  if (p.main_tiles > 0) {  // the full waves: pids [0, main_tiles) of the whole grid
+    set_gemm_args<T>(k.get(), dev, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0);
+    enqueue_tiles(rt, cfg, k.get(), static_cast<std::size_t>(p.main_tiles), 1, started ? &first : nullptr);
+  }
+  // The tail: S partial products over K chunks, a strided batch on views
+  // that start at the tail's first row of A and first column of B.
+  const MemHandle va = sub_buffer(rt, A, a_origin, es * (static_cast<std::size_t>(rows - 1) * lda + K));
+  const MemHandle vb = sub_buffer(rt, B, b_origin, es * (static_cast<std::size_t>(K - 1) * ldb + cols));
+  KernelHandle kt = make_kernel(rt, cfg.program, cfg.options, cfg.program);
+  set_gemm_args<T>(kt.get(), dev, rows, cols, kc, T(1), va.get(), lda, static_cast<cl_ulong>(kc), vb.get(), ldb,
+                   static_cast<cl_ulong>(kc) * static_cast<cl_ulong>(ldb), T(0), w.get(), cols,
+                   static_cast<cl_ulong>(plane));
+  enqueue_tiles(rt, cfg, kt.get(), static_cast<std::size_t>(p.rows) * p.cols, static_cast<std::size_t>(p.split),
+                started && first == nullptr ? &first : nullptr);
+  KernelHandle ks = make_kernel(rt, cfg.program, cfg.options, cfg.program + "_ksum");
+  const cl_mem wm = w.get();
+  const cl_ulong coff = static_cast<cl_ulong>(r0) * static_cast<cl_ulong>(ldc) + c0;
+  cl_uint i = 0;
+  set_arg(ks.get(), i++, sizeof rows, &rows, dev);
+  set_arg(ks.get(), i++, sizeof cols, &cols, dev);
+  set_arg(ks.get(), i++, sizeof p.split, &p.split, dev);
+  set_arg(ks.get(), i++, sizeof wm, &wm, dev);
+  set_arg(ks.get(), i++, sizeof alpha, &alpha, dev);
+  set_arg(ks.get(), i++, sizeof beta, &beta, dev);
+  set_arg(ks.get(), i++, sizeof C, &C, dev);
+  set_arg(ks.get(), i++, sizeof ldc, &ldc, dev);
+  set_arg(ks.get(), i++, sizeof coff, &coff, dev);
+  const std::size_t global[2] = {round_up(static_cast<std::size_t>(cols), 16), round_up(static_cast<std::size_t>(rows), 16)};
+  const std::size_t local[2] = {16, 16};
+  check(clEnqueueNDRangeKernel(rt.queue, ks.get(), 2, nullptr, global, local, 0, nullptr, done),
+        ("clEnqueueNDRangeKernel(" + cfg.program + "_ksum)").c_str(), dev);
+  if (started) *started = first;
+  return true;
+}
+
+}  // namespace
+
 template <class T>
 void gemm_device(const Runtime& rt, const GemmConfig& cfg, int M, int N, int K, T alpha, cl_mem A, int lda,
                  cl_ulong sA, cl_mem B, int ldb, cl_ulong sB, T beta, cl_mem C, int ldc, cl_ulong sC, int batch,
-                 cl_event* done) {
+                 cl_event* done, cl_event* started) {
   const std::string& dev = rt.device.name;
   if (std::is_same_v<T, double>) require_fp64(rt);
   if (cfg.nvmma && !rt.nvidia && std::getenv("LAI_MMA_EMULATE_OK") == nullptr) {
@@ -144,27 +252,23 @@ void gemm_device(const Runtime& rt, const GemmConfig& cfg, int M, int N, int K, 
                                  std::to_string(K) + ") are not multiples of the tile " + std::to_string(cfg.mwg) +
                                  "x" + std::to_string(cfg.nwg) + "x" + std::to_string(cfg.kwg));
   }
+  if (started) *started = nullptr;
   if (M == 0 || N == 0 || batch == 0) return;
+  if (batch == 1 && K > 0) {
+    if (const auto plan = plan_tail(M / cfg.mwg, N / cfg.nwg, K / cfg.kwg, cfg.gm, cfg.wave)) {
+      if (gemm_with_tail<T>(rt, cfg, *plan, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, done, started)) return;
+    }
+  }
   KernelHandle k = make_kernel(rt, cfg.program, cfg.options, cfg.program);
-  cl_uint i = 0;
-  set_arg(k.get(), i++, sizeof M, &M, dev);
-  set_arg(k.get(), i++, sizeof N, &N, dev);
-  set_arg(k.get(), i++, sizeof K, &K, dev);
-  set_arg(k.get(), i++, sizeof alpha, &alpha, dev);
-  set_arg(k.get(), i++, sizeof A, &A, dev);
-  set_arg(k.get(), i++, sizeof lda, &lda, dev);
-  set_arg(k.get(), i++, sizeof sA, &sA, dev);
-  set_arg(k.get(), i++, sizeof B, &B, dev);
-  set_arg(k.get(), i++, sizeof ldb, &ldb, dev);
-  set_arg(k.get(), i++, sizeof sB, &sB, dev);
-  set_arg(k.get(), i++, sizeof beta, &beta, dev);
-  set_arg(k.get(), i++, sizeof C, &C, dev);
-  set_arg(k.get(), i++, sizeof ldc, &ldc, dev);
-  set_arg(k.get(), i++, sizeof sC, &sC, dev);
+  set_gemm_args<T>(k.get(), dev, M, N, K, alpha, A, lda, sA, B, ldb, sB, beta, C, ldc, sC);
   const std::size_t tiles = static_cast<std::size_t>(M / cfg.mwg) * static_cast<std::size_t>(N / cfg.nwg);
-  const std::size_t global[3] = {tiles * cfg.threads_per_tile, cfg.ydim, static_cast<std::size_t>(batch)};
-  check(clEnqueueNDRangeKernel(rt.queue, k.get(), 3, nullptr, global, cfg.local, 0, nullptr, done),
-        ("clEnqueueNDRangeKernel(" + cfg.program + ")").c_str(), dev);
+  cl_event ev = nullptr;
+  enqueue_tiles(rt, cfg, k.get(), tiles, static_cast<std::size_t>(batch), done || started ? &ev : nullptr);
+  if (done) *done = ev;
+  if (started) {
+    if (done) clRetainEvent(ev);
+    *started = ev;
+  }
 }
 
 namespace {
@@ -379,7 +483,7 @@ DeviceInfo device_info() {
 #define LAI_INSTANTIATE(T)                                                                                          \
   template GemmConfig gemm_config<T>(const Runtime&, const std::string&, const std::string&);                      \
   template void gemm_device<T>(const Runtime&, const GemmConfig&, int, int, int, T, cl_mem, int, cl_ulong, cl_mem, \
-                               int, cl_ulong, T, cl_mem, int, cl_ulong, int, cl_event*);                           \
+                               int, cl_ulong, T, cl_mem, int, cl_ulong, int, cl_event*, cl_event*);                \
   template void gemm_host<T>(bool, int, int, int, int, int, T, const T*, int, const T*, int, T, T*, int);           \
   template void gemm_opencl<T>(bool, int, int, int, int, int, T, const T*, int, const T*, int, T, T*, int);         \
   template void fast_device<T>(const Runtime&, const std::string&, int, const GemmConfig&, int, int, int, T,        \

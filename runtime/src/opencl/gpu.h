@@ -23,6 +23,11 @@ struct GemmConfig {
   std::size_t local[3] = {1, 1, 1};
   std::size_t threads_per_tile = 1;  // global size along dimension 0 per tile
   std::size_t ydim = 1;              // global size along dimension 1
+  int gm = 1;                        // tile order: groups of GM tile-rows
+  // Work-groups of this kernel resident on the whole device at once (compute
+  // units x groups per unit from the tuning table's "groups_per_cu:<program>",
+  // or LAI_GEMM_WAVE); 0 = unknown: no split-K of the last wave (gemm_tail.h).
+  int wave = 0;
 };
 
 // The kernel for dtype T on this device: NVIDIA + f64 -> the tensor-core
@@ -38,11 +43,15 @@ GemmConfig gemm_config(const Runtime& rt, const std::string& variant = "", const
 // C_b = alpha * A_b * B_b + beta * C_b for b < batch on device buffers, all
 // row-major, A_b at element offset b*sA etc. M, N, K must be multiples of
 // cfg.mwg, cfg.nwg, cfg.kwg. Enqueues without waiting; *done (if not null)
-// receives the kernel's event (caller releases it).
+// receives the last enqueued kernel's event and *started (if not null) the
+// first one's (the same event retained once more when there is one launch);
+// the caller releases both. A single product (batch 1) whose last wave is
+// partial (cfg.wave) runs as the full waves plus a split-K tail and its sum
+// (gemm_tail.h): three launches, so time it from *started to *done.
 template <class T>
 void gemm_device(const Runtime& rt, const GemmConfig& cfg, int M, int N, int K, T alpha, cl_mem A, int lda,
                  cl_ulong sA, cl_mem B, int ldb, cl_ulong sB, T beta, cl_mem C, int ldc, cl_ulong sC, int batch,
-                 cl_event* done);
+                 cl_event* done, cl_event* started = nullptr);
 
 // The lai_dgemm argument list on host memory (row_major: layout; trans*: 0/1),
 // through pooled device buffers: pads to the tile sizes, transposes on the

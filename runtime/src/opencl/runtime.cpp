@@ -66,6 +66,9 @@ void fill_properties(Runtime& rt) {
   clGetDeviceInfo(d, CL_DEVICE_LOCAL_MEM_SIZE, sizeof rt.local_mem, &rt.local_mem, nullptr);
   clGetDeviceInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof rt.global_mem, &rt.global_mem, nullptr);
   clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof rt.max_work_group, &rt.max_work_group, nullptr);
+  cl_uint align_bits = 0;
+  clGetDeviceInfo(d, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof align_bits, &align_bits, nullptr);
+  rt.base_align_bytes = align_bits / 8;
   rt.nvidia = rt.vendor.find("NVIDIA") != std::string::npos || rt.device.platform_name.find("NVIDIA") != std::string::npos;
 }
 
