@@ -26,7 +26,8 @@ def main():
             continue
         for r in g["best"]:
             cb = next((x for x in cub["gemm"] if x["dtype"] == dt and x["n"] == r["n"]), None) if cub else None
-            s = f"gemm {dt} n={r['n']:<6} {r['kernel']:<22} {r['TFLOPs']:7.2f} TFLOP/s err {r['max_rel_err']:.1e}"
+            name = r['kernel'] + ("+tail" if r.get('variant', '').endswith('+tail') else "")
+            s = f"gemm {dt} n={r['n']:<6} {name:<27} {r['TFLOPs']:7.2f} TFLOP/s err {r['max_rel_err']:.1e}"
             if cb:
                 s += f" | cuBLAS {cb['TFLOPs']:7.2f} TFLOP/s err {cb['max_rel_err']:.1e} -> {100*r['TFLOPs']/cb['TFLOPs']:.0f}%"
             lines.append(s)
