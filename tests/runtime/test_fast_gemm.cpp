@@ -1,8 +1,9 @@
 // The block engine's variants (runtime/src/cpu/fast_gemm.h) against
 // cblas_dgemm in double precision, through lai_internal_?gemm_variant
 // (row-major with both transposes, fringes in every dimension, beta = 0
-// with NaN in C, padding of C untouched), and the tuning table as the
-// dispatch loads it (test_runtime_tuning*, own processes).
+// with NaN in C, padding of C untouched, every threading mode including
+// par2's shared temporaries and split leaves, concurrent callers), and the
+// tuning table as the dispatch loads it (test_runtime_tuning*, own processes).
 //
 // Error bound, normwise as in test_support.h: ||C - Cref||_F <= c (k + a)
 // eps (|alpha| ||A|| ||B|| + |beta| ||C0||) with a = 96 and c = g + 2, g the
@@ -11,6 +12,7 @@
 // second level, 144^2 for two levels of the square; classical: 2.
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include "test_support.h"
 
@@ -30,6 +32,19 @@ const VariantCase kVariants[] = {
     {"strassen2_4x4x4_r49+strassen_2x2x2_r7/g7/split2", 144 * 12},
     {"strassen2_4x4x4_r49+strassen2_4x4x4_r49/g7/blas", 144 * 144},
     {"strassen_2x2x2_r7/g3/split2", 12},           {"classical_4x4x4_r64/g16/split2", 1},
+    // par2: G odd (a leaf split by rows between the threads) and even, one
+    // product per batch (every leaf split), the whole rank in one batch, a
+    // second level inside each thread's leaves, the 2x2 scheme, and the
+    // classical scheme, whose leaves all go straight into C blocks shared by
+    // several products of a batch (kept on one thread).
+    {"strassen2_4x4x4_r49/g1/par2", 144},          {"strassen2_4x4x4_r49/g3/par2", 144},
+    {"strassen2_4x4x4_r49/g6/par2", 144},          {"strassen2_4x4x4_r49/g7/par2", 144},
+    {"strassen2_4x4x4_r49/g49/par2", 144},
+    {"strassen2_4x4x4_r49+strassen_2x2x2_r7/g3/par2", 144 * 12},
+    {"strassen2_4x4x4_r49+strassen2_4x4x4_r49/g7/par2", 144 * 144},
+    {"strassen_2x2x2_r7/g1/par2", 12},             {"strassen_2x2x2_r7/g2/par2", 12},
+    {"strassen_2x2x2_r7/g7/par2", 12},             {"classical_4x4x4_r64/g16/par2", 1},
+    {"classical_4x4x4_r64/g5/par2", 1},
 };
 
 template <class T>
@@ -80,8 +95,9 @@ void check_variant(const VariantCase& vc, bool ta, bool tb, int m, int n, int k,
 
 template <class T>
 void all_variants() {
-  // Fringes in m, n and k at both levels; a square multiple; too small for a level.
-  const int shapes[][3] = {{67, 45, 53}, {64, 64, 64}, {133, 70, 90}, {3, 40, 40}, {40, 9, 17}};
+  // Fringes in m, n and k at both levels; a square multiple; too small for a
+  // level; odd block heights (a split leaf's halves differ by a row).
+  const int shapes[][3] = {{67, 45, 53}, {64, 64, 64}, {133, 70, 90}, {3, 40, 40}, {40, 9, 17}, {204, 36, 44}};
   for (const VariantCase& vc : kVariants) {
     for (const auto& s : shapes) {
       for (int tr = 0; tr < 4; ++tr) {
@@ -94,9 +110,66 @@ void all_variants() {
 TEST(FastGemm, DoubleVariants) { all_variants<double>(); }
 TEST(FastGemm, FloatVariants) { all_variants<float>(); }
 
+// par2 on products large enough that both threads' OpenBLAS leaves run for
+// a while side by side, and with alpha = -1, beta = 0.5 and beta = 1.
+TEST(FastGemm, Par2LargerProducts) {
+  for (const char* v : {"strassen2_4x4x4_r49/g7/par2", "strassen_2x2x2_r7/g1/par2", "strassen2_4x4x4_r49/g3/par2"}) {
+    check_variant<double>({v, 144}, false, false, 517, 389, 451, -1.0, 0.5);
+    check_variant<double>({v, 144}, true, true, 400, 400, 400, 1.0, 1.0);
+    check_variant<float>({v, 144}, false, true, 389, 517, 260, 0.5, 0.0);
+  }
+}
+
+// Several callers at once, each a par2 (or split2) call of its own with its
+// own helper thread: shared state is the process-wide OpenBLAS thread count
+// (restored when the last one leaves) and nothing else.
+TEST(FastGemm, Par2ConcurrentCallers) {
+  const int before = openblas_get_num_threads();
+  constexpr int kCallers = 4, kRounds = 3;
+  const char* variants[kCallers] = {"strassen2_4x4x4_r49/g7/par2", "strassen_2x2x2_r7/g1/par2",
+                                    "strassen2_4x4x4_r49/g3/split2", "strassen2_4x4x4_r49+strassen_2x2x2_r7/g3/par2"};
+  const int m = 203, n = 150, k = 177;
+  // Operands are drawn here (the test RNG is not thread-safe); each caller
+  // recomputes its product several times into its own C.
+  std::vector<Stored<double>> As, Bs, Cs;
+  for (int t = 0; t < kCallers; ++t) {
+    As.emplace_back(m, k, k + t);
+    Bs.emplace_back(k, n, n + 1);
+    Cs.emplace_back(m, n, n, true);
+  }
+  std::vector<std::vector<double>> results(kCallers);
+  std::vector<int> status(kCallers, 0);
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kCallers; ++t) {
+    callers.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round) {
+        status[t] |= lai_internal_dgemm_variant(variants[t], 0, 0, m, n, k, 1.0, As[t].data.data(), As[t].ld,
+                                                Bs[t].data.data(), Bs[t].ld, 0.0, Cs[t].data.data(), Cs[t].ld);
+      }
+    });
+  }
+  for (std::thread& c : callers) c.join();
+  EXPECT_EQ(openblas_get_num_threads(), before);
+  for (int t = 0; t < kCallers; ++t) {
+    SCOPED_TRACE(variants[t]);
+    ASSERT_EQ(status[t], 0);
+    std::vector<double> ref(static_cast<std::size_t>(m) * n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, As[t].data.data(), As[t].ld,
+                Bs[t].data.data(), Bs[t].ld, 0.0, ref.data(), n);
+    double err2 = 0;
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j < n; ++j) {
+        const double d = Cs[t].at(i, j) - ref[static_cast<std::size_t>(i) * n + j];
+        err2 += d * d;
+      }
+    }
+    EXPECT_LE(std::sqrt(err2), (144 * 12 + 2) * (k + 96) * lai_test::eps<double>() * As[t].fro() * Bs[t].fro());
+  }
+}
+
 TEST(FastGemm, RejectsUnknownVariants) {
   double a[4] = {1, 2, 3, 4}, c[4] = {0, 0, 0, 0};
-  for (const char* bad : {"", "nosuch_4x4x4_r1/g1/blas", "strassen2_4x4x4_r49/g0/blas", "strassen2_4x4x4_r49/g7/omp",
+  for (const char* bad : {"", "nosuch_4x4x4_r1/g1/blas", "strassen2_4x4x4_r49/g0/blas", "strassen2_4x4x4_r49/g7/omp", "strassen2_4x4x4_r49/g7/par3",
                           "strassen2_4x4x4_r49/x7/blas", "strassen2_4x4x4_r49"}) {
     EXPECT_EQ(lai_internal_dgemm_variant(bad, 0, 0, 2, 2, 2, 1.0, a, 2, a, 2, 0.0, c, 2), -1) << bad;
     EXPECT_NE(std::string(lai_last_error()).find("lai_internal_dgemm_variant"), std::string::npos);
@@ -114,6 +187,13 @@ TEST(FastGemm, WorkspaceWithinDocumentedBound) {
   EXPECT_LE(extra("strassen2_4x4x4_r49/g7/blas"), 21.0 / 16);
   EXPECT_LE(extra("strassen2_4x4x4_r49/g7/split2"), 14.0 / 8);
   EXPECT_LE(extra("strassen2_4x4x4_r49/g6/split2"), 1.5);
+  // par2: one shared set, as blas; the 2x2 scheme's blocks are n/2: 3G/4 n^2.
+  EXPECT_LE(extra("strassen2_4x4x4_r49/g7/par2"), 21.0 / 16);
+  EXPECT_LE(extra("strassen2_4x4x4_r49/g8/par2"), 1.5);
+  EXPECT_LE(extra("strassen_2x2x2_r7/g1/par2"), 0.75);
+  EXPECT_LE(extra("strassen_2x2x2_r7/g2/par2"), 1.5);
+  // A second level: one set per thread, 2 * 3G/16 (n/4)^2.
+  EXPECT_LE(extra("strassen2_4x4x4_r49+strassen2_4x4x4_r49/g7/par2"), 21.0 / 16 * (1 + 2.0 / 16));
   EXPECT_EQ(lai_internal_variant_workspace("blas", 0, n, n, n), 0u);
 }
 

@@ -18,13 +18,25 @@
 // <threads>: "blas" runs the leaves on OpenBLAS's threads and the additions on
 // the calling thread; "split2" splits C into two row halves computed by two
 // threads, each with single-threaded OpenBLAS leaves and its own additions
-// (OpenBLAS's idle worker no longer spins against the additions).
+// (OpenBLAS's idle worker no longer spins against the additions, but each
+// thread forms every right temporary of B itself and the leaves are half
+// height); "par2" runs the whole product on two threads that share the
+// temporaries: per batch, each forms half the rows of every temporary of A
+// and B, then (barrier) runs half the batch's leaf products whole with
+// single-threaded OpenBLAS (an odd one split by rows), then (barrier) adds
+// half the rows of C. split2 and par2 set OpenBLAS to one thread for the
+// call (process-wide; restored by the last concurrent such call).
+// In every variant, beta = 0 sets each C block from its first product instead
+// of zeroing C first.
 //
-// Extra memory (elements, square n, one level, per call): the largest batch's
-// temporaries, at most G*(mb*kb + kb*nb + mb*nb) = 3G/16 n^2 for 4x4 schemes;
-// split2 keeps one set per thread of (n/2) x n halves: G*(1/32+1/16+1/32) n^2
-// per thread. A second level adds its own (n/4-sized) set. The workspace is
-// the calling thread's (cpu/workspace.h), allocated once and reused.
+// Extra memory (elements, n x n x n, one level, per call): the largest batch's
+// temporaries, at most G*(mb*kb + kb*nb + mb*nb) = 3G/16 n^2 for 4x4 schemes
+// (3G/4 n^2 for 2x2 ones); split2 keeps one set per thread of (n/2) x n
+// halves: G*(1/32+1/16+1/32) n^2 per thread (4x4); par2 one shared set,
+// 3G/16 n^2 as blas. A second level adds its own (n/4-sized) set, per thread
+// for split2 and par2 (par2: + 2 * 3G2/16 (n/4)^2 with G2 = G). The workspace
+// is the calling thread's (cpu/workspace.h), allocated once and reused; par2's
+// helper thread works in it too.
 #pragma once
 
 #include <cstddef>
@@ -36,11 +48,17 @@
 
 namespace lai::cpu {
 
+// How a variant uses the machine's two cores (see above).
+enum class Threads { kBlas, kSplit2, kPar2 };
+
+// "blas", "split2", "par2": the text form's last field.
+const char* threads_name(Threads t) noexcept;
+
 struct Variant {
   int scheme = -1;   // registry index of the first level; -1: OpenBLAS alone
   int scheme2 = -1;  // registry index of the second level; -1: classical leaves
   int batch = 1;     // products per addition pass
-  bool split2 = false;
+  Threads threads = Threads::kBlas;
 
   bool is_blas() const { return scheme < 0; }
   std::string name() const;
