@@ -70,6 +70,12 @@ std::vector<std::string> candidates(bool f32, int n) {
     v.push_back(s + "/g3/split2");
     v.push_back(s + "/g7/blas");
     v.push_back(s + "/g1/blas");
+    // par2: both cores on every addition pass (shared temporaries, no
+    // duplicated B side as in split2) and full-size single-threaded leaves.
+    // g7 is one row of Strassen-squared's 7 x 7 products (one left factor:
+    // each A row read once per batch) within 1.31 n^2; g3 is smaller (0.56 n^2).
+    v.push_back(s + "/g7/par2");
+    v.push_back(s + "/g3/par2");
     if (n >= 4096) {
       v.push_back(s + "+strassen_2x2x2_r7/g7/split2");
       v.push_back(s + "+" + s + "/g7/split2");
@@ -85,6 +91,10 @@ std::vector<std::string> candidates(bool f32, int n) {
       v.push_back(s + "/g1/split2");
       v.push_back(s + "/g1/blas");
       v.push_back(s + "/g7/blas");
+      // par2 with 2x2 blocks: g1 (0.75 n^2) splits every leaf by rows, g2
+      // (1.25 n^2) gives each thread a whole leaf (the last one split).
+      v.push_back(s + "/g1/par2");
+      v.push_back(s + "/g2/par2");
     }
   }
   return v;
@@ -206,7 +216,7 @@ int main(int argc, char** argv) {
   CLI::App app{"lai-tune: measure block-engine variants against OpenBLAS and write the tuning table"};
   app.add_option("--dtypes", o.dtypes, "f64 and/or f32")->delimiter(',');
   app.add_option("--sizes", o.sizes, "square sizes of the grid")->delimiter(',');
-  app.add_option("--variants", o.variants, "candidate variants (default: every 4x4 scheme with g7/g1, split2/blas, two levels from 4096, one level of the 2x2 schemes from 2048)")
+  app.add_option("--variants", o.variants, "candidate variants (default: every 4x4 scheme as g6/g3 split2, g7/g1 blas, g7/g3 par2, two levels from 4096; one level of the 2x2 schemes from 2048 as g1 split2/blas/par2, g7 blas, g2 par2)")
       ->delimiter(',');
   app.add_option("--repeats", o.repeats, "alternating runs per finalist (median)")->check(CLI::Range(1, 100));
   app.add_option("--finalists", o.finalists, "candidates kept after the screening run")->check(CLI::Range(1, 100));
