@@ -310,29 +310,56 @@ struct GemmResult {
   std::string error;
 };
 
+// Several configurations on the same product, their repetitions alternating
+// (a, b, a, b, ...) so that clocks and temperature drift alike for all (the
+// H200 runs slower as it heats at n = 16384); one warm-up each, medians, and
+// each one's error from its own last result.
+template <class T>
+std::vector<GemmResult> time_gemm_alternating(const Runtime& rt, const std::vector<GemmConfig>& cfgs, int n, cl_mem A,
+                                              cl_mem B, cl_mem C, int reps, int samples) {
+  std::vector<GemmResult> rs;
+  std::vector<std::vector<double>> ms(cfgs.size());
+  for (const GemmConfig& cfg : cfgs) rs.push_back(GemmResult{cfg.program, cfg.options, n, 0, 0, 0, false, ""});
+  auto once = [&](std::size_t c) {
+    // From the first launch's start to the last one's end: with a split-K
+    // tail (cfg.wave) the product is three launches.
+    cl_event first = nullptr, last = nullptr;
+    gemm_device<T>(rt, cfgs[c], n, n, n, T(1), A, n, 0, B, n, 0, T(0), C, n, 0, 1, &last, &first);
+    return span_ms(first, last);
+  };
+  for (int i = 0; i < reps + 1; ++i) {
+    for (std::size_t c = 0; c < cfgs.size(); ++c) {
+      if (!rs[c].error.empty()) continue;
+      try {
+        const double t = once(c);
+        if (i > 0) ms[c].push_back(t);
+      } catch (const lai::Error& e) {
+        rs[c].error = e.message();
+        check(clFinish(rt.queue), "clFinish", "");
+      }
+    }
+  }
+  for (std::size_t c = 0; c < cfgs.size(); ++c) {
+    GemmResult& r = rs[c];
+    if (!r.error.empty()) continue;
+    try {
+      if (cfgs.size() > 1) once(c);  // C holds this configuration's product
+      r.ms = median(ms[c]);
+      r.tflops = 2.0 * n * n * double(n) / (r.ms * 1e-3) / 1e12;
+      r.err = sampled_error<T>(rt, C, static_cast<std::size_t>(n), samples);
+      r.ok = r.err < (sizeof(T) == 8 ? 1e-13 : 1e-4);
+    } catch (const lai::Error& e) {
+      r.error = e.message();
+      check(clFinish(rt.queue), "clFinish", "");
+    }
+  }
+  return rs;
+}
+
 template <class T>
 GemmResult time_gemm(const Runtime& rt, const GemmConfig& cfg, int n, cl_mem A, cl_mem B, cl_mem C, int reps,
                      int samples) {
-  GemmResult r{cfg.program, cfg.options, n, 0, 0, 0, false, ""};
-  try {
-    std::vector<double> ms;
-    for (int i = 0; i < reps + 1; ++i) {
-      // From the first launch's start to the last one's end: with a split-K
-      // tail (cfg.wave) the product is three launches.
-      cl_event first = nullptr, last = nullptr;
-      gemm_device<T>(rt, cfg, n, n, n, T(1), A, n, 0, B, n, 0, T(0), C, n, 0, 1, &last, &first);
-      const double t = span_ms(first, last);
-      if (i > 0) ms.push_back(t);
-    }
-    r.ms = median(ms);
-    r.tflops = 2.0 * n * n * double(n) / (r.ms * 1e-3) / 1e12;
-    r.err = sampled_error<T>(rt, C, static_cast<std::size_t>(n), samples);
-    r.ok = r.err < (sizeof(T) == 8 ? 1e-13 : 1e-4);
-  } catch (const lai::Error& e) {
-    r.error = e.message();
-    check(clFinish(rt.queue), "clFinish", "");
-  }
-  return r;
+  return time_gemm_alternating<T>(rt, {cfg}, n, A, B, C, reps, samples).front();
 }
 
 // "| 168 regs, 0 spill B, 41472 smem" from ptxas's lines for the GEMM kernel.
@@ -467,22 +494,25 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
           runs.emplace_back(v + "+tail", tail);
         }
       }
-      for (auto& [name, rc] : runs) {
-      const std::string& v = name;
-      GemmResult r = time_gemm<T>(rt, rc, n, A.get(), B.get(), C.get(), a.reps, a.samples);
-      if (v == "tiled") ref_err = r.err;
-      std::string ratio;
-      if (v == "nvtf32" && r.error.empty() && ref_err > 0) {
-        ratio = fmt(" (%.2fx tiled)", r.err / ref_err);
-        if (r.err > max_err_ratio * ref_err) {
-          r.ok = false;
-          r.error = fmt("error %.2fx the FP32 tiled kernel's (limit %.0fx)", r.err / ref_err, max_err_ratio);
+      std::vector<GemmConfig> cfgs;
+      for (const auto& run : runs) cfgs.push_back(run.second);
+      const std::vector<GemmResult> timed = time_gemm_alternating<T>(rt, cfgs, n, A.get(), B.get(), C.get(), a.reps, a.samples);
+      for (std::size_t ri = 0; ri < runs.size(); ++ri) {
+        const std::string& v = runs[ri].first;
+        GemmResult r = timed[ri];
+        if (v == "tiled") ref_err = r.err;
+        std::string ratio;
+        if (v == "nvtf32" && r.error.empty() && ref_err > 0) {
+          ratio = fmt(" (%.2fx tiled)", r.err / ref_err);
+          if (r.err > max_err_ratio * ref_err) {
+            r.ok = false;
+            r.error = fmt("error %.2fx the FP32 tiled kernel's (limit %.0fx)", r.err / ref_err, max_err_ratio);
+          }
         }
-      }
-      row(fmt("gemm %s n=%-6d %-16s %9.3f ms %7.2f TFLOP/s err %.1e%s %s", dt, n, v.c_str(), r.ms, r.tflops, r.err,
-              ratio.c_str(), r.ok ? "OK" : ("FAIL " + r.error.substr(0, 300)).c_str()));
-      js << (first ? "" : ",") << "\n  " << gemm_json(r, v);
-      first = false;
+        row(fmt("gemm %s n=%-6d %-16s %9.3f ms %7.2f TFLOP/s err %.1e%s %s", dt, n, v.c_str(), r.ms, r.tflops, r.err,
+                ratio.c_str(), r.ok ? "OK" : ("FAIL " + r.error.substr(0, 300)).c_str()));
+        js << (first ? "" : ",") << "\n  " << gemm_json(r, v);
+        first = false;
       }
     }
   }
