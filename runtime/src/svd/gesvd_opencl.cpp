@@ -157,7 +157,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const char* env_opts = std::getenv("LAI_SVD_BIDIAG_OPTIONS");
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
-            COLS = ocl::kernel_param(src, options, "COLS");
+            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM");
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
@@ -268,6 +268,13 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const cl_mem a = dA.get(), x = dX.get(), y = dY.get(), scr = dscr.get(), P = dP.get(), cb = dcb.get(),
                ub = dub.get();
   const std::size_t uwg = static_cast<std::size_t>(wg);
+  // y_row and x_next: RTEAM items per row (column) of their range, rows
+  // packed wg / RTEAM to a work-group.
+  const auto team_items = [&](int rows) {
+    if (RTEAM <= 1) return static_cast<std::size_t>(rows);
+    const std::size_t per = uwg / static_cast<std::size_t>(RTEAM);
+    return (static_cast<std::size_t>(rows) + per - 1) / per * uwg;
+  };
   // Column 0 for the first fused launch (later columns: x_next, sub_trail).
   ocl::check(clEnqueueCopyBuffer(rt.queue, a, cb, 0, 0, es * M, 0, nullptr, nullptr), "clEnqueueCopyBuffer", dev);
   // The arguments before i, p, j (and the per-launch sizes) never change.
@@ -290,7 +297,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
       // 2: Y(i+1:N, j) final, row i updated into ub.
       launch.args_from(K.y_row, 10, i, p, j);
-      launch.run(K.y_row, static_cast<std::size_t>(N - i - 1));
+      launch.run(K.y_row, team_items(N - i - 1));
       // 3: G(i) of A(i, i+1:N) (from ub) fused with the partial sums of X, t3, t4.
       const int nc = N - i - 1, nrb = (M - i - 1 + wg - 1) / wg, cols = pick_cols(nrb, nc),
                 nch = (nc + cols - 1) / cols;
@@ -299,7 +306,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       // 4: X(i+1:M, j) final; column i+1 updated (into cb) when in this panel.
       const int next = j + 1 < nbt ? 1 : 0;
       launch.args_from(K.x_next, 11, i, p, j, nch, next);
-      launch.run(K.x_next, static_cast<std::size_t>(M - i - 1));
+      launch.run(K.x_next, team_items(M - i - 1));
     }
     const int q = p + nbt;
     if (q < N) {
