@@ -18,6 +18,7 @@
 #include "opencl/gpu.h"
 #include "opencl/pool.h"
 #include "opencl/runtime.h"
+#include "random_matrix.h"
 
 namespace {
 
@@ -116,14 +117,7 @@ TEST(GemmTailPlan, PartitionsEveryGrid) {
 
 bool have_device() { return lai_opencl_init() == LAI_SUCCESS; }
 
-template <class T>
-std::vector<T> random(std::size_t n, unsigned seed) {
-  std::mt19937 g(seed);
-  std::uniform_real_distribution<double> d(-1, 1);
-  std::vector<T> v(n);
-  for (auto& x : v) x = static_cast<T>(d(g));
-  return v;
-}
+using lai_test::random;
 
 template <class T>
 lai::ocl::PooledBuffer upload(const std::vector<T>& h) {

@@ -17,6 +17,7 @@
 #include "opencl/gpu.h"
 #include "opencl/pool.h"
 #include "opencl/runtime.h"
+#include "random_matrix.h"
 
 namespace {
 
@@ -27,14 +28,7 @@ bool have_device() { return lai_opencl_init() == LAI_SUCCESS; }
 #define REQUIRE_DEVICE()                                                      \
   if (!have_device()) GTEST_SKIP() << "no OpenCL device: " << lai_last_error()
 
-template <class T>
-std::vector<T> random(std::size_t n, unsigned seed) {
-  std::mt19937 g(seed);
-  std::uniform_real_distribution<double> d(-1, 1);
-  std::vector<T> v(n);
-  for (auto& x : v) x = static_cast<T>(d(g));
-  return v;
-}
+using lai_test::random;
 
 // Row-major reference on stored operands: element (i, j) of X is X[i*rsx + j*csx].
 template <class T>
