@@ -39,7 +39,7 @@ const std::vector<Stage>& stages() {
       // One-stage Golub-Kahan bidiagonalization and back-transformation helpers
       // of lai_dgesvd's GPU path (runtime/src/svd/gesvd_opencl.cpp).
       {"bidiagonalize", "opencl_svd_bidiag.cl.in", "opencl_svd_bidiag_kernel.cl.in", {"onestage"},
-       {"WG", "NB", "COLS", "RTEAM", "CPG"}},
+       {"WG", "NB", "COLS", "RTEAM"}},
       // Singular values of the bidiagonal by bisection (values-only path of
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
@@ -80,20 +80,19 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   auto need = [&](bool ok, const std::string& rule) {
     if (!ok) throw InputError(where + ": parameters violate " + rule);
   };
-  const long long wg = p.at("WG"), nb = p.at("NB"), cols = p.at("COLS"), rteam = p.at("RTEAM"), cpg = p.at("CPG");
+  const long long wg = p.at("WG"), nb = p.at("NB"), cols = p.at("COLS"), rteam = p.at("RTEAM");
   need(wg >= 32 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [32, 1024]");
   need(nb >= 1 && nb <= 128, "NB (panel width) in [1, 128]");
   need(cols >= 1 && cols <= 1024, "COLS (columns per partial sum of the gemv) in [1, 1024]");
   need(rteam >= 1 && rteam <= 32 && (rteam & (rteam - 1)) == 0,
        "RTEAM (items per row of y_row/x_next) a power of 2 in [1, 32]");
-  need(cpg >= 1 && cpg <= 16, "CPG (columns per work-group of larfg_gemv_t) in [1, 16]");
   // The largest __local need of one kernel of the stage: larfg_gemv_t's three
   // reduction buffers, larfg_gemv_n's two and its chunk of u, y_row's and
   // x_next's four panel vectors (and, with RTEAM > 1, their two reduction
-  // buffers); with CPG > 1 larfg_gemv_t reduces 2 + CPG values.
-  const long long need_elems = std::max({3 * wg, (2 + cpg) * wg, 2 * wg + cols, 4 * nb + (rteam > 1 ? 2 * wg : 0)});
+  // buffers).
+  const long long need_elems = std::max({3 * wg, 2 * wg + cols, 4 * nb + (rteam > 1 ? 2 * wg : 0)});
   need(need_elems * static_cast<long long>(elem) <= 49152,
-       "local memory max(3*WG, (2 + CPG)*WG, 2*WG + COLS, 4*NB + (RTEAM > 1 ? 2*WG : 0))*elem <= 48 KB (is " +
+       "local memory max(3*WG, 2*WG + COLS, 4*NB + (RTEAM > 1 ? 2*WG : 0))*elem <= 48 KB (is " +
            std::to_string(need_elems * static_cast<long long>(elem)) + " bytes)");
 }
 

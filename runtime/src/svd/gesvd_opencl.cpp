@@ -157,8 +157,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const char* env_opts = std::getenv("LAI_SVD_BIDIAG_OPTIONS");
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
-            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
-            CPG = ocl::kernel_param(src, options, "CPG");
+            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM");
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
@@ -295,7 +294,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       }
       // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
       launch.args_from(K.larfg_gemv_t, 12, i, p, j);
-      launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>((N - i - 1 + 2 * j + CPG - 1) / CPG));
+      launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
       // 2: Y(i+1:N, j) final, row i updated into ub.
       launch.args_from(K.y_row, 10, i, p, j);
       launch.run(K.y_row, team_items(N - i - 1));
