@@ -3,11 +3,9 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <atomic>
 #include <barrier>
 #include <charconv>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <system_error>
@@ -125,29 +123,15 @@ struct Level {
 
 // The threads that share one top-level call. A lone caller is a team of one
 // (blas, split2, every second level); par2 is a team of two running the same
-// batch loop, with a barrier between the phases that hand data over. Within
-// a phase the work is a list of pieces (row chunks of a pass, halves of leaf
-// products) that the members claim from a shared counter: a thread slowed by
-// another process (or by OpenBLAS's worker spinning for a while after a
-// multi-threaded call) takes fewer pieces instead of holding up the barrier.
+// batch loop, each taking its share of the rows of every addition pass and of
+// the leaf products, with a barrier between the phases that hand data over.
 struct Team {
   int id = 0;
   int size = 1;
   std::barrier<>* barrier = nullptr;
-  std::atomic<int>* claims = nullptr;  // one counter per phase (see phase())
 
   void sync() const {
     if (size > 1) barrier->arrive_and_wait();
-  }
-  // Runs f(j) for the pieces j in [0, count) this thread claims; a team of one
-  // runs them all in order. `slot` numbers the phase within the call.
-  template <class F>
-  void share(int slot, int count, F&& f) const {
-    if (size == 1) {
-      for (int j = 0; j < count; ++j) f(j);
-      return;
-    }
-    for (int j; (j = claims[slot].fetch_add(1, std::memory_order_relaxed)) < count;) f(j);
   }
   // This thread's rows [first, second) of `rows`: consecutive halves, so each
   // thread streams its own contiguous part of every operand.
@@ -157,11 +141,14 @@ struct Team {
   }
 };
 
-// A piece of a batch's leaf phase: rows [row_lo, row_hi) of the products
-// prod[first .. first+count) (batch positions), run in that order.
+// One leaf product of a batch as a thread runs it: rows [row_lo, row_hi) of
+// its mb output rows (all of them unless a product was split to balance the
+// team), and the beta for a product accumulated into C by the leaf.
+template <class T>
 struct LeafJob {
-  int first, count;
+  int r;
   int row_lo, row_hi;
+  T beta;
 };
 
 // C_z (+)= coef * M_r, one term of the pass that adds a batch's products into
@@ -174,8 +161,6 @@ struct AccOp {
   T coef;
   bool set;
 };
-
-constexpr int kMaxBatchProducts = 128;  // the largest G (parse_variant's limit)
 
 template <class T>
 struct Engine {
@@ -267,58 +252,91 @@ struct Engine {
     }
   }
 
-  // The pieces of batch [r0, r1)'s leaf phase. A team of one runs every
-  // product whole, in product order. A team of two claims groups: a product
-  // accumulated into C by its leaf is grouped with the batch's other such
-  // products of the same C block (one thread runs the group's products in
-  // product order, so no two threads write one block at once and the first
-  // one may set it), every other product is a group of its own. The largest
-  // groups come first and whole (a full-height leaf runs at OpenBLAS's best
-  // rate); the last group (the last two for an even count from 4) is split
-  // into halves by rows, which evens out the two threads, also when one
-  // of them was slowed.
-  // direct[g]: the batch's g-th product is accumulated into C by its leaf,
-  // into block target[g]. Fills prod (batch positions) and jobs; returns the
-  // number of jobs.
-  static int plan_leaves(const Team& team, int count, const bool* active, const bool* direct, const int* target,
-                         int mb, int* prod, LeafJob* jobs) {
+  // The leaf products of batch [r0, r1) this thread runs, in product order.
+  // A team of one runs them all. A team of two balances the count: a product
+  // accumulated into C by its leaf shares its C block with no product on the
+  // other thread (a group per block, so the two never write one block at the
+  // same time), groups go largest first to the less loaded thread, and when
+  // one product is left over it is split by rows between the two.
+  // direct[g]: the batch's g-th product is accumulated into C by its leaf
+  // (its block in target[g]); beta_of[g] the beta its leaf uses.
+  static int plan_leaves(const Team& team, int r0, int r1, const bool* active, const bool* direct, const int* target,
+                         const T* beta_of, int mb, LeafJob<T>* jobs) {
+    const int count = r1 - r0;
     if (team.size == 1) {
       int n = 0;
       for (int g = 0; g < count; ++g) {
-        if (!active[g]) continue;
-        prod[n] = g;
-        jobs[n] = {n, 1, 0, mb};
-        ++n;
+        if (active[g]) jobs[n++] = {r0 + g, 0, mb, beta_of[g]};
       }
       return n;
     }
-    int placed = 0, njobs = 0;
-    bool done[kMaxBatchProducts] = {};
-    const int half = mb / 2;
+    constexpr int kMax = 128;
+    int group[kMax], size[kMax], owner[kMax], order[kMax];
+    int groups = 0;
     for (int g = 0; g < count; ++g) {
-      if (!active[g] || done[g]) continue;
-      const int first = placed;
-      for (int h = g; h < count; ++h) {
-        if (h == g || (active[h] && !done[h] && direct[g] && direct[h] && target[h] == target[g])) {
-          done[h] = true;
-          prod[placed++] = h;
+      group[g] = -1;
+      if (!active[g]) continue;
+      if (direct[g]) {
+        for (int h = 0; h < g; ++h) {
+          if (active[h] && direct[h] && target[h] == target[g]) {
+            group[g] = group[h];
+            break;
+          }
         }
       }
-      jobs[njobs++] = {first, placed - first, 0, mb};
+      if (group[g] < 0) {
+        size[groups] = 0;
+        group[g] = groups++;
+      }
+      ++size[group[g]];
     }
-    std::stable_sort(jobs, jobs + njobs, [](const LeafJob& a, const LeafJob& b) { return a.count > b.count; });
-    const int split = njobs % 2 == 1 ? 1 : (njobs >= 4 ? 2 : 0);
-    for (int q = njobs - split, end = njobs; q < end; ++q) {
-      jobs[njobs++] = {jobs[q].first, jobs[q].count, half, mb};
-      jobs[q].row_hi = half;
+    for (int q = 0; q < groups; ++q) order[q] = q;
+    std::stable_sort(order, order + groups, [&](int a, int b) { return size[a] > size[b]; });
+    int load[2] = {0, 0};
+    for (int q = 0; q < groups; ++q) {
+      const int t = load[1] < load[0] ? 1 : 0;
+      owner[order[q]] = t;
+      load[t] += size[order[q]];
     }
-    return njobs;
+    // Moving a single product to the lighter thread narrows the gap by 2; a
+    // gap of 1 is closed by splitting one.
+    auto single_on = [&](int t) {
+      for (int q = groups - 1; q >= 0; --q) {
+        if (owner[q] == t && size[q] == 1) return q;
+      }
+      return -1;
+    };
+    int split = -1;
+    for (;;) {
+      const int heavy = load[1] > load[0] ? 1 : 0, gap = load[heavy] - load[1 - heavy];
+      const int q = gap >= 1 ? single_on(heavy) : -1;
+      if (q < 0) break;
+      if (gap >= 2) {
+        owner[q] = 1 - heavy;
+        --load[heavy];
+        ++load[1 - heavy];
+      } else {
+        split = q;
+        break;
+      }
+    }
+    int n = 0;
+    const int half = mb / 2;
+    for (int g = 0; g < count; ++g) {
+      if (group[g] < 0) continue;
+      if (group[g] == split) {
+        // The owner keeps the upper rows, the other thread takes the lower.
+        if (owner[split] == team.id) {
+          jobs[n++] = {r0 + g, 0, half, beta_of[g]};
+        } else {
+          jobs[n++] = {r0 + g, half, mb, beta_of[g]};
+        }
+      } else if (owner[group[g]] == team.id) {
+        jobs[n++] = {r0 + g, 0, mb, beta_of[g]};
+      }
+    }
+    return n;
   }
-
-  // The claim counter of batch b's phase (0: temporaries, 1: leaves, 2: C pass).
-  static int phase(int b, int p) { return 3 * b + p; }
-  // Counters a par2 call needs (zero-initialized by the caller).
-  int phases() const { return 3 * ((levels[0]->rank + batch - 1) / batch); }
 
   // C = alpha*op(A)*op(B) + beta*C with level l of the scheme (row-major).
   // `work` holds this level's temporaries (shared by the team), `sub` this
@@ -378,13 +396,10 @@ struct Engine {
 
     const Operand<T> opa{A, lda, tt->k, mb, kb, ta};
     const Operand<T> opb{B, ldb, tt->n, kb, nb, tb};
-    // Pieces of the passes for a team: chunks of rows, long enough that each
-    // keeps the row-interleaved order's reuse, short enough to balance.
-    const int team_chunk = team.size == 1 ? std::max({1, mb, kb}) : 32;
-    auto chunks = [&](int rows) { return (rows + team_chunk - 1) / team_chunk; };
-    const int a_rows = opa.stored_rows(), b_rows = opb.stored_rows();
-    const int a_chunks = chunks(a_rows), b_chunks = chunks(b_rows), c_chunks = chunks(mb);
-    constexpr int kMaxBatch = kMaxBatchProducts;
+    const auto [a_lo, a_hi] = team.part(opa.stored_rows());
+    const auto [b_lo, b_hi] = team.part(opb.stored_rows());
+    const auto [c_lo, c_hi] = team.part(mb);
+    constexpr int kMaxBatch = 128;
     const typename Tab<T>::Term* fs[kMaxBatch];
     const typename Tab<T>::Term* ft[kMaxBatch];
     int ns[kMaxBatch], nt[kMaxBatch], target[kMaxBatch];
@@ -395,14 +410,13 @@ struct Engine {
     T* slot_m[kMaxBatch];
     bool act[kMaxBatch], direct[kMaxBatch];
     T beta_of[kMaxBatch];
-    LeafJob jobs[kMaxBatch + 2];
-    int prod[kMaxBatch];
+    LeafJob<T> jobs[kMaxBatch];
     AccOp<T> ops[kMaxOps];
     const std::size_t es = static_cast<std::size_t>(mb) * kb, et = static_cast<std::size_t>(kb) * nb,
                       em = static_cast<std::size_t>(mb) * nb;
     const int g_max = std::min(batch, kMaxBatch);
     auto c_block = [&](int z) { return block_offset(z / tt->n, z % tt->n, mb, nb, ldc); };
-    for (int r0 = 0, b = 0; r0 < tt->rank; r0 += g_max, ++b) {
+    for (int r0 = 0; r0 < tt->rank; r0 += g_max) {
       const int r1 = std::min(tt->rank, r0 + g_max);
       T* p = work;
       int cs = 0, ct = 0;
@@ -454,74 +468,62 @@ struct Engine {
         }
       }
       if (prof) t0 = profile::add(profile::kOther, t0);
-      team.share(phase(b, 0), (cs > 0 ? a_chunks : 0) + (ct > 0 ? b_chunks : 0), [&](int j) {
-        if (cs > 0 && j < a_chunks) {
-          combine(opa, fs, ns, ds, cs, j * team_chunk, std::min(a_rows, (j + 1) * team_chunk));
-        } else {
-          j -= cs > 0 ? a_chunks : 0;
-          combine(opb, ft, nt, dt, ct, j * team_chunk, std::min(b_rows, (j + 1) * team_chunk));
-        }
-      });
+      if (cs > 0) combine(opa, fs, ns, ds, cs, a_lo, a_hi);
+      if (ct > 0) combine(opb, ft, nt, dt, ct, b_lo, b_hi);
       if (prof) t0 = profile::add(profile::kCombine, t0);
       team.sync();  // the temporaries are complete (and the previous batch's C pass done)
       if (prof) t0 = profile::add(profile::kOther, t0);
-      const int njobs = plan_leaves(team, r1 - r0, act, direct, target, mb, prod, jobs);
-      team.share(phase(b, 1), njobs, [&](int j) {
-        const LeafJob& job = jobs[j];
-        const int rows = job.row_hi - job.row_lo;
-        if (rows <= 0) return;
-        for (int x = job.first; x < job.first + job.count; ++x) {
-          const int g = prod[x], r = r0 + g;
-          const auto* u = tt->u + tt->u_begin[r];
-          const auto* v = tt->v + tt->v_begin[r];
-          const auto* w = tt->w + tt->w_begin[r];
-          T a = alpha;
-          const T* s_ptr = slot_s[g];
-          int lds = opa.stored_cols();
-          if (s_ptr == nullptr) {
-            s_ptr = opa.block(u[0].block);
-            lds = lda;
-            a *= u[0].coef;
-          }
-          // Rows of op(S): rows of S, or columns where S is stored transposed.
-          s_ptr += ta ? job.row_lo : static_cast<std::ptrdiff_t>(job.row_lo) * lds;
-          const T* t_ptr = slot_t[g];
-          int ldt = opb.stored_cols();
-          if (t_ptr == nullptr) {
-            t_ptr = opb.block(v[0].block);
-            ldt = ldb;
-            a *= v[0].coef;
-          }
-          if (slot_m[g] == nullptr) {
-            T* cb = C + c_block(w[0].block) + static_cast<std::ptrdiff_t>(job.row_lo) * ldc;
-            leaf(l + 1, ta, tb, rows, nb, kb, a * w[0].coef, s_ptr, lds, t_ptr, ldt, beta_of[g], cb, ldc, sub);
-          } else {
-            leaf(l + 1, ta, tb, rows, nb, kb, a, s_ptr, lds, t_ptr, ldt, T(0),
-                 slot_m[g] + static_cast<std::ptrdiff_t>(job.row_lo) * nb, nb, sub);
-          }
+      const int njobs = plan_leaves(team, r0, r1, act, direct, target, beta_of, mb, jobs);
+      for (int j = 0; j < njobs; ++j) {
+        const LeafJob<T>& job = jobs[j];
+        const int r = job.r, g = r - r0, rows = job.row_hi - job.row_lo;
+        if (rows <= 0) continue;
+        const auto* u = tt->u + tt->u_begin[r];
+        const auto* v = tt->v + tt->v_begin[r];
+        const auto* w = tt->w + tt->w_begin[r];
+        T a = alpha;
+        const T* s_ptr = slot_s[g];
+        int lds = opa.stored_cols();
+        if (s_ptr == nullptr) {
+          s_ptr = opa.block(u[0].block);
+          lds = lda;
+          a *= u[0].coef;
         }
-      });
+        // Rows of op(S): rows of S, or columns where S is stored transposed.
+        s_ptr += ta ? job.row_lo : static_cast<std::ptrdiff_t>(job.row_lo) * lds;
+        const T* t_ptr = slot_t[g];
+        int ldt = opb.stored_cols();
+        if (t_ptr == nullptr) {
+          t_ptr = opb.block(v[0].block);
+          ldt = ldb;
+          a *= v[0].coef;
+        }
+        if (slot_m[g] == nullptr) {
+          T* cb = C + c_block(w[0].block) + static_cast<std::ptrdiff_t>(job.row_lo) * ldc;
+          leaf(l + 1, ta, tb, rows, nb, kb, a * w[0].coef, s_ptr, lds, t_ptr, ldt, job.beta, cb, ldc, sub);
+        } else {
+          leaf(l + 1, ta, tb, rows, nb, kb, a, s_ptr, lds, t_ptr, ldt, T(0),
+               slot_m[g] + static_cast<std::ptrdiff_t>(job.row_lo) * nb, nb, sub);
+        }
+      }
       if (prof) t0 = profile::add(profile::kLeaf, t0);
       team.sync();  // the products are complete; the temporaries are no longer read
       if (prof) t0 = profile::add(profile::kOther, t0);
       if (ops_fit) {
         // Row-interleaved: each C row is read and written while it is in
         // cache for all the batch's products.
-        team.share(phase(b, 2), c_chunks, [&](int j) {
-          for (int i = j * team_chunk; i < std::min(mb, (j + 1) * team_chunk); ++i) {
-            const std::ptrdiff_t ci = static_cast<std::ptrdiff_t>(i) * ldc, mi = static_cast<std::ptrdiff_t>(i) * nb;
-            for (int o = 0; o < nops; ++o) {
-              if (ops[o].set) {
-                row_set(C + ops[o].dst + ci, ops[o].src + mi, ops[o].coef, nb);
-              } else {
-                row_axpy(C + ops[o].dst + ci, ops[o].src + mi, ops[o].coef, nb);
-              }
+        for (int i = c_lo; i < c_hi; ++i) {
+          const std::ptrdiff_t ci = static_cast<std::ptrdiff_t>(i) * ldc, mi = static_cast<std::ptrdiff_t>(i) * nb;
+          for (int o = 0; o < nops; ++o) {
+            if (ops[o].set) {
+              row_set(C + ops[o].dst + ci, ops[o].src + mi, ops[o].coef, nb);
+            } else {
+              row_axpy(C + ops[o].dst + ci, ops[o].src + mi, ops[o].coef, nb);
             }
           }
-        });
+        }
       } else {
         // More terms than the op list holds: C was scaled, add them all.
-        const auto [c_lo, c_hi] = team.part(mb);
         for (int i = c_lo; i < c_hi; ++i) {
           for (int r = r0; r < r1; ++r) {
             const T* src = slot_m[r - r0];
@@ -542,7 +544,6 @@ struct Engine {
     }
     // A block no product reached (a scheme with a zero C block) still owes beta = 0.
     if (first_sets) {
-      const auto [c_lo, c_hi] = team.part(mb);
       for (int z = 0; z < blocks; ++z) {
         if (!touched[z]) scale(C + c_block(z), ldc, c_lo, c_hi, nb, T(0));
       }
@@ -731,10 +732,9 @@ void gemm_variant(const Variant& v, const GemmCall<T>& c) {
     T* work = static_cast<T*>(thread_workspace(pw.total() * sizeof(T)));
     SingleThreadedBlas single;
     std::barrier<> phases(2);
-    const std::unique_ptr<std::atomic<int>[]> claims(new std::atomic<int>[static_cast<std::size_t>(e.phases())]());
     auto member = [&](int id, int size) {
       e.run(0, r.trans_a, r.trans_b, r.m, r.n, r.k, r.alpha, r.A, r.lda, r.B, r.ldb, r.beta, r.C, r.ldc, work,
-            work + pw.own + static_cast<std::size_t>(id) * pw.sub, Team{id, size, &phases, claims.get()});
+            work + pw.own + static_cast<std::size_t>(id) * pw.sub, Team{id, size, &phases});
     };
     std::thread helper;
     try {
