@@ -5,9 +5,11 @@
 
 namespace lai::ocl {
 
-std::optional<TailPlan> plan_tail(int tiles_m, int tiles_n, int k_slices, int gm, int wave, int min_chunk_slices) {
+std::optional<TailPlan> plan_tail(int tiles_m, int tiles_n, int k_slices, int gm, int wave, int min_chunk_slices,
+                                  int max_full_waves) {
   if (tiles_m <= 0 || tiles_n <= 0 || k_slices <= 0 || gm <= 0 || wave <= 1) return std::nullopt;
   const long long tiles = static_cast<long long>(tiles_m) * tiles_n;
+  if (tiles / wave > max_full_waves) return std::nullopt;  // the saved wave is too small a share
   const int rem = static_cast<int>(tiles % wave);
   if (rem == 0) return std::nullopt;  // every wave is full
   // The last group of tile-rows and its height (the templates' gsz).

@@ -29,8 +29,13 @@ struct TailPlan {
 // The plan for a tiles_m x tiles_n grid, k_slices = K / KWG, tile order GM,
 // `wave` work-groups resident at once on the device; nullopt where splitting
 // does not pay: no partial wave, fewer than two chunks of at least
-// `min_chunk_slices` slices fit, or the tail is not one rectangle.
+// `min_chunk_slices` slices fit, the tail is not one rectangle, or the grid
+// has more than `max_full_waves` full waves. That last gate: the wave saved is
+// then under 1/64 of the time, and at n = 16384 (124 full waves, 0.7% in
+// theory) the tail measured 1.2-1.7% slower in three of four alternating runs
+// on the H200 and H100 (bench/results/gpu_nvidia_h200_run10a, _h100_run2),
+// while at 8192 (31 waves) it gained 2.0-2.7% in every run.
 std::optional<TailPlan> plan_tail(int tiles_m, int tiles_n, int k_slices, int gm, int wave,
-                                  int min_chunk_slices = 8);
+                                  int min_chunk_slices = 8, int max_full_waves = 64);
 
 }  // namespace lai::ocl
