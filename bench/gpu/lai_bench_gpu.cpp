@@ -38,6 +38,7 @@
 #include "opencl/gemm_tail.h"
 #include "opencl/gpu.h"
 #include "opencl/gpu_sources.h"
+#include "opencl/handles.h"
 #include "opencl/pool.h"
 #include "opencl/program_cache.h"
 #include "opencl/runtime.h"
@@ -79,14 +80,13 @@ double event_ms(cl_event e) {
   return static_cast<double>(t1 - t0) * 1e-6;
 }
 
-// Start of `first` to end of `last` (both released).
+// Start of `first` to end of `last` (both released, also when a query fails).
 double span_ms(cl_event first, cl_event last) {
+  const lai::ocl::EventHandle f(first), l(last);
   cl_ulong t0 = 0, t1 = 0;
   check(clWaitForEvents(1, &last), "clWaitForEvents", "");
   check(clGetEventProfilingInfo(first, CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr), "profiling", "");
   check(clGetEventProfilingInfo(last, CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr), "profiling", "");
-  clReleaseEvent(first);
-  clReleaseEvent(last);
   return static_cast<double>(t1 - t0) * 1e-6;
 }
 

@@ -170,19 +170,22 @@ void enqueue_tiles(const Runtime& rt, const GemmConfig& cfg, cl_kernel k, std::s
         ("clEnqueueNDRangeKernel(" + cfg.program + ")").c_str(), rt.device.name);
 }
 
-// A read-only view of bytes [origin, origin + size) of buf; origin must be a
-// multiple of the device's base address alignment.
-MemHandle sub_buffer(const Runtime& rt, cl_mem buf, std::size_t origin, std::size_t size) {
+// A view of bytes [origin, origin + size) of buf (the parent's access flags);
+// null where the driver refuses it (e.g. an origin it does not accept).
+MemHandle sub_buffer(cl_mem buf, std::size_t origin, std::size_t size) {
   const cl_buffer_region region{origin, size};
   cl_int rc = CL_SUCCESS;
   MemHandle h(clCreateSubBuffer(buf, 0, CL_BUFFER_CREATE_TYPE_REGION, &region, &rc));
-  check(rc, "clCreateSubBuffer", rt.device.name);
+  if (rc != CL_SUCCESS) return MemHandle();
   return h;
 }
 
-// The split-K tail (gemm_tail.h) for a single product, or false where the
-// views of the tail's operands would not start at an aligned origin (then the
-// caller launches the plain grid).
+// The split-K tail (gemm_tail.h) for a single product, or false (nothing
+// enqueued; the caller launches the plain grid) where the views of the tail's
+// operands cannot be made: origins not aligned as the device requires (or its
+// alignment unknown), or a view the driver refuses. The views, kernels and
+// the partials' buffer are all made before the first launch, so a failure to
+// make them never leaves C partly written.
 template <class T>
 bool gemm_with_tail(const Runtime& rt, const GemmConfig& cfg, const TailPlan& p, int M, int N, int K, T alpha,
                     cl_mem A, int lda, cl_mem B, int ldb, T beta, cl_mem C, int ldc, cl_event* done,
@@ -192,29 +195,22 @@ bool gemm_with_tail(const Runtime& rt, const GemmConfig& cfg, const TailPlan& p,
   const std::size_t r0 = static_cast<std::size_t>(p.row0) * cfg.mwg, c0 = static_cast<std::size_t>(p.col0) * cfg.nwg;
   const int rows = p.rows * cfg.mwg, cols = p.cols * cfg.nwg;
   const std::size_t a_origin = es * r0 * static_cast<std::size_t>(lda), b_origin = es * c0;
-  const std::size_t align = std::max<std::size_t>(rt.base_align_bytes, 1);
-  if (a_origin % align != 0 || b_origin % align != 0) return false;
+  const std::size_t align = rt.base_align_bytes;
+  if (align == 0 || a_origin % align != 0 || b_origin % align != 0) return false;
+  // The tail reads A's rows [r0, r0 + rows) and B's columns [c0, c0 + cols)
+  // through views that start there.
+  const MemHandle va = sub_buffer(A, a_origin, es * (static_cast<std::size_t>(rows - 1) * lda + K));
+  const MemHandle vb = sub_buffer(B, b_origin, es * (static_cast<std::size_t>(K - 1) * ldb + cols));
+  if (!va || !vb) return false;
   const int kc = p.k_slices * cfg.kwg;
   const std::size_t plane = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
   // Returned to the pool as soon as the launches are enqueued: the queue is
   // in order, so a later user of the buffer runs after the sum has read it.
   PooledBuffer w = acquire_buffer(rt, es * plane * static_cast<std::size_t>(p.split));
-  KernelHandle k = make_kernel(rt, cfg.program, cfg.options, cfg.program);
-  cl_event first = nullptr;
-  if (p.main_tiles > 0) {  // the full waves: pids [0, main_tiles) of the whole grid
-    set_gemm_args<T>(k.get(), dev, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0);
-    enqueue_tiles(rt, cfg, k.get(), static_cast<std::size_t>(p.main_tiles), 1, started ? &first : nullptr);
-  }
-  // The tail: S partial products over K chunks, a strided batch on views
-  // that start at the tail's first row of A and first column of B.
-  const MemHandle va = sub_buffer(rt, A, a_origin, es * (static_cast<std::size_t>(rows - 1) * lda + K));
-  const MemHandle vb = sub_buffer(rt, B, b_origin, es * (static_cast<std::size_t>(K - 1) * ldb + cols));
   KernelHandle kt = make_kernel(rt, cfg.program, cfg.options, cfg.program);
   set_gemm_args<T>(kt.get(), dev, rows, cols, kc, T(1), va.get(), lda, static_cast<cl_ulong>(kc), vb.get(), ldb,
                    static_cast<cl_ulong>(kc) * static_cast<cl_ulong>(ldb), T(0), w.get(), cols,
                    static_cast<cl_ulong>(plane));
-  enqueue_tiles(rt, cfg, kt.get(), static_cast<std::size_t>(p.rows) * p.cols, static_cast<std::size_t>(p.split),
-                started && first == nullptr ? &first : nullptr);
   KernelHandle ks = make_kernel(rt, cfg.program, cfg.options, cfg.program + "_ksum");
   const cl_mem wm = w.get();
   const cl_ulong coff = static_cast<cl_ulong>(r0) * static_cast<cl_ulong>(ldc) + c0;
@@ -228,11 +224,28 @@ bool gemm_with_tail(const Runtime& rt, const GemmConfig& cfg, const TailPlan& p,
   set_arg(ks.get(), i++, sizeof C, &C, dev);
   set_arg(ks.get(), i++, sizeof ldc, &ldc, dev);
   set_arg(ks.get(), i++, sizeof coff, &coff, dev);
-  const std::size_t global[2] = {round_up(static_cast<std::size_t>(cols), 16), round_up(static_cast<std::size_t>(rows), 16)};
-  const std::size_t local[2] = {16, 16};
-  check(clEnqueueNDRangeKernel(rt.queue, ks.get(), 2, nullptr, global, local, 0, nullptr, done),
+  KernelHandle k;
+  if (p.main_tiles > 0) {
+    k = make_kernel(rt, cfg.program, cfg.options, cfg.program);
+    set_gemm_args<T>(k.get(), dev, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0);
+  }
+  // The first launch's event, released here unless handed to the caller.
+  EventHandle first;
+  cl_event ev = nullptr;
+  if (p.main_tiles > 0) {  // the full waves: pids [0, main_tiles) of the whole grid
+    enqueue_tiles(rt, cfg, k.get(), static_cast<std::size_t>(p.main_tiles), 1, started ? &ev : nullptr);
+    first = EventHandle(ev);
+  }
+  // The tail: S partial products over K chunks, a strided batch on the views.
+  ev = nullptr;
+  enqueue_tiles(rt, cfg, kt.get(), static_cast<std::size_t>(p.rows) * p.cols, static_cast<std::size_t>(p.split),
+                started && !first ? &ev : nullptr);
+  if (!first) first = EventHandle(ev);
+  // The sum: one item per element of the tail; the driver picks the group.
+  const std::size_t global[2] = {static_cast<std::size_t>(cols), static_cast<std::size_t>(rows)};
+  check(clEnqueueNDRangeKernel(rt.queue, ks.get(), 2, nullptr, global, nullptr, 0, nullptr, done),
         ("clEnqueueNDRangeKernel(" + cfg.program + "_ksum)").c_str(), dev);
-  if (started) *started = first;
+  if (started) *started = first.release();
   return true;
 }
 

@@ -43,5 +43,6 @@ using KernelHandle = Handle<cl_kernel, clReleaseKernel>;
 using ProgramHandle = Handle<cl_program, clReleaseProgram>;
 using ContextHandle = Handle<cl_context, clReleaseContext>;
 using QueueHandle = Handle<cl_command_queue, clReleaseCommandQueue>;
+using EventHandle = Handle<cl_event, clReleaseEvent>;
 
 }  // namespace lai::ocl

@@ -66,8 +66,11 @@ void fill_properties(Runtime& rt) {
   clGetDeviceInfo(d, CL_DEVICE_LOCAL_MEM_SIZE, sizeof rt.local_mem, &rt.local_mem, nullptr);
   clGetDeviceInfo(d, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof rt.global_mem, &rt.global_mem, nullptr);
   clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof rt.max_work_group, &rt.max_work_group, nullptr);
+  // 0 (unknown) where the query fails: then no sub-buffer views (gemm tail).
   cl_uint align_bits = 0;
-  clGetDeviceInfo(d, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof align_bits, &align_bits, nullptr);
+  if (clGetDeviceInfo(d, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof align_bits, &align_bits, nullptr) != CL_SUCCESS) {
+    align_bits = 0;
+  }
   rt.base_align_bytes = align_bits / 8;
   rt.nvidia = rt.vendor.find("NVIDIA") != std::string::npos || rt.device.platform_name.find("NVIDIA") != std::string::npos;
 }

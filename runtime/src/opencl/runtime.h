@@ -25,7 +25,7 @@ struct Runtime {
   cl_ulong local_mem = 0;      // bytes of local memory per work-group
   cl_ulong global_mem = 0;
   std::size_t max_work_group = 0;
-  cl_uint base_align_bytes = 0;  // CL_DEVICE_MEM_BASE_ADDR_ALIGN / 8: sub-buffer origins
+  cl_uint base_align_bytes = 0;  // CL_DEVICE_MEM_BASE_ADDR_ALIGN / 8: sub-buffer origins (0: unknown)
   bool nvidia = false;         // vendor is NVIDIA: inline PTX kernels may be built
   bool profiling = false;      // the queue records event times (the benchmark's timer)
 };

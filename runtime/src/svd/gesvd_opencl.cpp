@@ -77,7 +77,7 @@ class Launcher {
     cl_event ev = nullptr;
     ocl::check(clEnqueueNDRangeKernel(rt_.queue, k.get(), 1, nullptr, &global, &wg_, 0, nullptr, profile ? &ev : nullptr),
                "clEnqueueNDRangeKernel(lai_svd_bidiag)", rt_.device.name);
-    if (profile) pending_.emplace_back(name_of(k.get()), ev);
+    if (profile) record(name_of(k.get()), ev);
     ++launches;
   }
   // Per-kernel device time (LAI_SVD_PROFILE=1 on a profiling queue): every
@@ -85,23 +85,36 @@ class Launcher {
   // start..end to its kernel's total, so the benchmark can say which kernel
   // of a stage takes the time. Off by default: an event per launch costs.
   void record(const std::string& name, cl_event ev) {
-    if (ev != nullptr) pending_.emplace_back(name, ev);
+    if (ev != nullptr) pending_.push_back({name, ev, nullptr});
+  }
+  // A piece of work of several launches (gemm_device with its split-K tail):
+  // the start of the first to the end of the last. Both references are owned
+  // from here; one launch gives the same event twice (two references).
+  void record_span(const std::string& name, cl_event first, cl_event last) {
+    if (first != nullptr && first == last) {
+      clReleaseEvent(last);
+      last = nullptr;
+    }
+    if (first == nullptr) std::swap(first, last);
+    if (first != nullptr) pending_.push_back({name, first, last});
   }
   void collect() {
-    for (auto& [name, ev] : pending_) {
+    for (auto& p : pending_) {
       cl_ulong t0 = 0, t1 = 0;
-      if (clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr) == CL_SUCCESS &&
-          clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr) == CL_SUCCESS && t1 >= t0) {
-        auto& slot = kernel_s[name];
+      if (clGetEventProfilingInfo(p.first, CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr) == CL_SUCCESS &&
+          clGetEventProfilingInfo(p.last ? p.last : p.first, CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr) ==
+              CL_SUCCESS &&
+          t1 >= t0) {
+        auto& slot = kernel_s[p.name];
         slot.first += 1e-9 * static_cast<double>(t1 - t0);
         slot.second += 1;
       }
-      clReleaseEvent(ev);
+      release(p);
     }
     pending_.clear();
   }
   ~Launcher() {
-    for (auto& p : pending_) clReleaseEvent(p.second);
+    for (auto& p : pending_) release(p);
   }
   Launcher(const Launcher&) = delete;
   Launcher& operator=(const Launcher&) = delete;
@@ -123,7 +136,16 @@ class Launcher {
   }
   const ocl::Runtime& rt_;
   std::size_t wg_;
-  std::vector<std::pair<std::string, cl_event>> pending_;
+  struct Pending {
+    std::string name;
+    cl_event first;
+    cl_event last;  // null: first alone
+  };
+  static void release(const Pending& p) {
+    clReleaseEvent(p.first);
+    if (p.last != nullptr) clReleaseEvent(p.last);
+  }
+  std::vector<Pending> pending_;
   std::map<cl_kernel, std::string> names_;
 };
 
@@ -180,10 +202,10 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     launch.collect();
   };
   auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc) {
-    cl_event ev = nullptr;
+    cl_event first = nullptr, last = nullptr;  // with a split-K tail, three launches
     ocl::gemm_device<T>(rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1,
-                        launch.profile ? &ev : nullptr);
-    launch.record("gemm", ev);
+                        launch.profile ? &last : nullptr, launch.profile ? &first : nullptr);
+    launch.record_span("gemm", first, last);
     ++launch.launches;
   };
 
