@@ -18,7 +18,7 @@
 #include "opencl/gpu.h"
 #include "opencl/pool.h"
 #include "opencl/runtime.h"
-#include "random_matrix.h"
+#include "gemm_reference.h"
 
 namespace {
 
@@ -119,6 +119,7 @@ TEST(GemmTailPlan, PartitionsEveryGrid) {
 
 bool have_device() { return lai_opencl_init() == LAI_SUCCESS; }
 
+using lai_test::check_gemm;
 using lai_test::random;
 
 template <class T>
@@ -172,30 +173,14 @@ Ran tail_case(const std::string& variant, const std::string& options, int M, int
   std::vector<T> C(C0.size());
   lai::ocl::check(clEnqueueReadBuffer(rt.queue, c.get(), CL_TRUE, 0, C.size() * sizeof(T), C.data(), 0, nullptr, nullptr),
                   "read", "");
-  const double eps = std::numeric_limits<T>::epsilon();
+  const std::string what = variant + " " + options + " wave " + std::to_string(wave) +
+                           (plan ? " (split-K tail)" : " (no tail)");
+  check_gemm<T>(M, N, K, alpha, A.data(), lda, 1, B.data(), ldb, 1, beta, C0.data(), C.data(), ldc, 1, what);
   int bad = 0;
   for (int i = 0; i < M; ++i)
-    for (int j = 0; j < ldc; ++j) {
-      const T got = C[static_cast<std::size_t>(i) * ldc + j];
-      const T c0 = C0[static_cast<std::size_t>(i) * ldc + j];
-      if (j >= N) {  // outside the product: untouched
-        if (!(std::isnan(c0) ? std::isnan(got) : got == c0) && bad++ < 5) ADD_FAILURE() << "pad (" << i << "," << j << ") written";
-        continue;
-      }
-      long double ref = 0, mag = 0;
-      for (int q = 0; q < K; ++q) {
-        const long double p = static_cast<long double>(A[static_cast<std::size_t>(i) * lda + q]) * B[static_cast<std::size_t>(q) * ldb + j];
-        ref += p;
-        mag += std::fabs(p);
-      }
-      const long double bc = beta == T(0) ? 0 : static_cast<long double>(beta) * c0;
-      ref = alpha * ref + bc;
-      const double bound = 4.0 * (K + 2) * eps * static_cast<double>(std::fabs(alpha) * mag + std::fabs(bc)) + 1e-300;
-      if (!(std::fabs(static_cast<double>(got) - static_cast<double>(ref)) <= bound) && bad++ < 5) {
-        ADD_FAILURE() << variant << " " << options << " wave " << wave << " (" << i << "," << j << "): got " << got
-                      << ", reference " << static_cast<double>(ref) << ", bound " << bound
-                      << (plan ? " (split-K tail)" : " (no tail)");
-      }
+    for (int j = N; j < ldc; ++j) {  // outside the product: untouched
+      const T got = C[static_cast<std::size_t>(i) * ldc + j], c0 = C0[static_cast<std::size_t>(i) * ldc + j];
+      if (!(std::isnan(c0) ? std::isnan(got) : got == c0) && bad++ < 5) ADD_FAILURE() << what << ": pad (" << i << "," << j << ") written";
     }
   EXPECT_EQ(bad, 0);
   return ran;

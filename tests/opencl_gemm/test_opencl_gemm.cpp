@@ -17,7 +17,7 @@
 #include "opencl/gpu.h"
 #include "opencl/pool.h"
 #include "opencl/runtime.h"
-#include "random_matrix.h"
+#include "gemm_reference.h"
 
 namespace {
 
@@ -28,35 +28,8 @@ bool have_device() { return lai_opencl_init() == LAI_SUCCESS; }
 #define REQUIRE_DEVICE()                                                      \
   if (!have_device()) GTEST_SKIP() << "no OpenCL device: " << lai_last_error()
 
+using lai_test::check_gemm;
 using lai_test::random;
-
-// Row-major reference on stored operands: element (i, j) of X is X[i*rsx + j*csx].
-template <class T>
-void check_gemm(int m, int n, int k, T alpha, const T* A, std::ptrdiff_t rsa, std::ptrdiff_t csa, const T* B,
-                std::ptrdiff_t rsb, std::ptrdiff_t csb, T beta, const T* C0, const T* C, std::ptrdiff_t rsc,
-                std::ptrdiff_t csc, const std::string& what, double growth = 1.0) {
-  const double eps = std::numeric_limits<T>::epsilon();
-  int bad = 0;
-  for (int i = 0; i < m; ++i)
-    for (int j = 0; j < n; ++j) {
-      long double ref = 0, mag = 0;
-      for (int q = 0; q < k; ++q) {
-        const long double p = static_cast<long double>(A[i * rsa + q * csa]) * B[q * rsb + j * csb];
-        ref += p;
-        mag += std::fabs(p);
-      }
-      const long double c0 = beta == T(0) ? 0 : C0[i * rsc + j * csc];
-      ref = alpha * ref + beta * c0;
-      // growth: a fast scheme's extra roundings (its additions before and
-      // after the products), 16 for strassen2_4x4x4_r49.
-      const double bound = growth * 4.0 * (k + 2) * eps * (static_cast<double>(std::fabs(alpha) * mag + std::fabs(beta * c0))) + 1e-300;
-      const double got = C[i * rsc + j * csc];
-      if (!(std::fabs(got - static_cast<double>(ref)) <= bound) && bad++ < 5) {
-        ADD_FAILURE() << what << ": C(" << i << "," << j << ") = " << got << ", expected " << static_cast<double>(ref)
-                      << " within " << bound;
-      }
-    }
-}
 
 template <class T, class F>
 void public_api_case(F gemm, lai_layout layout, lai_transpose ta, lai_transpose tb, int m, int n, int k, T alpha,
