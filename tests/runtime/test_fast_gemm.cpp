@@ -14,6 +14,11 @@
 #include <fstream>
 #include <thread>
 
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 #include "test_support.h"
 
 namespace {
@@ -166,6 +171,40 @@ TEST(FastGemm, Par2ConcurrentCallers) {
     EXPECT_LE(std::sqrt(err2), (144 * 12 + 2) * (k + 96) * lai_test::eps<double>() * As[t].fro() * Bs[t].fro());
   }
 }
+
+#ifdef __linux__
+// par2 and split2 pin their two threads to two CPUs for the duration of a
+// call (cpu/team_affinity.h); the caller's affinity mask is its own again
+// afterwards, and a caller confined to one CPU still gets correct results.
+TEST(FastGemm, TeamPlacementRestoresCallerAffinity) {
+  cpu_set_t before;
+  CPU_ZERO(&before);
+  ASSERT_EQ(pthread_getaffinity_np(pthread_self(), sizeof before, &before), 0);
+  for (const char* v : {"strassen2_4x4x4_r49/g7/par2", "strassen2_4x4x4_r49/g7/split2"}) {
+    SCOPED_TRACE(v);
+    check_variant<double>({v, 144}, false, false, 300, 280, 260, 1.0, 0.0);
+    cpu_set_t after;
+    CPU_ZERO(&after);
+    ASSERT_EQ(pthread_getaffinity_np(pthread_self(), sizeof after, &after), 0);
+    EXPECT_TRUE(CPU_EQUAL(&before, &after));
+  }
+  int first = -1;
+  for (int c = 0; c < CPU_SETSIZE && first < 0; ++c) {
+    if (CPU_ISSET(c, &before)) first = c;
+  }
+  ASSERT_GE(first, 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof one, &one), 0);
+  check_variant<float>({"strassen2_4x4x4_r49/g7/par2", 144}, true, false, 260, 300, 280, 0.5, 1.0);
+  cpu_set_t still;
+  CPU_ZERO(&still);
+  ASSERT_EQ(pthread_getaffinity_np(pthread_self(), sizeof still, &still), 0);
+  EXPECT_TRUE(CPU_EQUAL(&one, &still));
+  ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof before, &before), 0);
+}
+#endif
 
 TEST(FastGemm, RejectsUnknownVariants) {
   double a[4] = {1, 2, 3, 4}, c[4] = {0, 0, 0, 0};

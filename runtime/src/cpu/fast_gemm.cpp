@@ -14,6 +14,7 @@
 
 #include "cpu/fast_gemm_profile.h"
 #include "cpu/registry.h"
+#include "cpu/team_affinity.h"
 #include "cpu/workspace.h"
 
 // OpenBLAS's thread control (cblas.h of Debian's OpenBLAS declares them).
@@ -731,8 +732,10 @@ void gemm_variant(const Variant& v, const GemmCall<T>& c) {
     const Par2Workspace pw = par2_workspace(e, r.m, r.n, r.k);
     T* work = static_cast<T*>(thread_workspace(pw.total() * sizeof(T)));
     SingleThreadedBlas single;
+    const TeamPlacement placement;  // one member per core while OpenBLAS's idle worker spins
     std::barrier<> phases(2);
     auto member = [&](int id, int size) {
+      if (id == 1) placement.place_helper();
       e.run(0, r.trans_a, r.trans_b, r.m, r.n, r.k, r.alpha, r.A, r.lda, r.B, r.ldb, r.beta, r.C, r.ldc, work,
             work + pw.own + static_cast<std::size_t>(id) * pw.sub, Team{id, size, &phases});
     };
@@ -753,6 +756,7 @@ void gemm_variant(const Variant& v, const GemmCall<T>& c) {
   const T* a2 = r.trans_a ? r.A + m1 : r.A + static_cast<std::ptrdiff_t>(m1) * r.lda;
   T* c2 = r.C + static_cast<std::ptrdiff_t>(m1) * r.ldc;
   SingleThreadedBlas single;
+  const TeamPlacement placement;  // as for par2: one half per core
   auto half = [&](int m_half, const T* a_half, T* c_half, T* w) {
     e.run(0, r.trans_a, r.trans_b, m_half, r.n, r.k, r.alpha, a_half, r.lda, r.B, r.ldb, r.beta, c_half, r.ldc, w,
           w + e.own_workspace(0, m_half, r.n, r.k), Team{});
@@ -760,7 +764,10 @@ void gemm_variant(const Variant& v, const GemmCall<T>& c) {
   auto second = [&] { half(m2, a2, c2, work + w1); };
   std::thread helper;
   try {
-    helper = std::thread(second);
+    helper = std::thread([&] {
+      placement.place_helper();
+      second();
+    });
   } catch (const std::system_error&) {
     second();  // no thread to be had: run both halves here
   }
