@@ -2,7 +2,8 @@
 //
 // For square n and a few rectangular shapes, f64 and f32: OpenBLAS and
 // lai_dgemm/lai_sgemm (public dispatch, tuning table) run alternately
-// `--repeats` times in one process; medians, their ratio, the variant the
+// `--repeats` times in one process (more where a call is short: about 2 s of
+// runs, at most 50); medians, their ratio, the variant the
 // tuning table chose, its extra memory, and the relative error of both
 // against a reference in long double on sampled rows of C. Then the 4x4
 // single-call latency (lai_dgemm vs cblas_dgemm) and batched 4x4 throughput
@@ -67,8 +68,15 @@ nlohmann::json run_shape(const Options& o, const Shape& s, bool f32) {
   const std::string variant = lai_internal_tuned_variant(f32 ? 1 : 0, size);
   blas_gemm<T>(s.m, s.n, s.k, A.p, B.p, R.p);  // warm-up
   lai_gemm<T>(s.m, s.n, s.k, A.p, B.p, C.p);   // warm-up: allocates the workspace once
+  // At least --repeats pairs; where a call is short, as many as fit in about
+  // 2 s of OpenBLAS time (at most 50): a median of 5 sub-second runs moved by
+  // 5% when the machine hiccuped once (f64 2048, OpenBLAS against itself).
+  double t_once = now();
+  blas_gemm<T>(s.m, s.n, s.k, A.p, B.p, R.p);
+  t_once = now() - t_once;
+  const int pairs = std::max(o.repeats, std::min(50, static_cast<int>(2.0 / std::max(t_once, 1e-6))));
   std::vector<double> tb, tl;
-  for (int r = 0; r < o.repeats; ++r) {
+  for (int r = 0; r < pairs; ++r) {
     double t0 = now();
     blas_gemm<T>(s.m, s.n, s.k, A.p, B.p, R.p);
     tb.push_back(now() - t0);
@@ -86,7 +94,7 @@ nlohmann::json run_shape(const Options& o, const Shape& s, bool f32) {
               s.m, s.n, s.k, mb, ml, mb / ml, flops / mb * 1e-9, flops / ml * 1e-9, eb, el, ws_n2, variant.c_str());
   std::fflush(stdout);
   return {{"dtype", f32 ? "f32" : "f64"}, {"m", s.m}, {"n", s.n}, {"k", s.k}, {"openblas_s", mb}, {"lai_s", ml},
-          {"openblas_runs_s", tb}, {"lai_runs_s", tl}, {"ratio", mb / ml}, {"openblas_gflops", flops / mb * 1e-9},
+          {"pairs", pairs}, {"openblas_runs_s", tb}, {"lai_runs_s", tl}, {"ratio", mb / ml}, {"openblas_gflops", flops / mb * 1e-9},
           {"lai_gflops", flops / ml * 1e-9}, {"variant", variant}, {"rel_err_openblas", eb}, {"rel_err_lai", el},
           {"extra_memory_bytes", ws}, {"extra_memory_elements_per_mn", ws_n2}};
 }
@@ -245,7 +253,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   CLI::App* gemm = app.add_subcommand("gemm", "GEMM: square and rectangular sizes, 4x4 single and batched");
   gemm->add_option("--sizes", o.sizes, "square sizes")->delimiter(',');
-  gemm->add_option("--repeats", o.repeats, "alternating runs per size (median)")->check(CLI::Range(1, 100));
+  gemm->add_option("--repeats", o.repeats, "alternating runs per size, at least (median; short calls get up to 50)")->check(CLI::Range(1, 100));
   gemm->add_option("--dtypes", o.dtypes, "f64 and/or f32")->delimiter(',');
   gemm->add_option("--variants", o.extra_variants, "variants also timed explicitly at n=4096")->delimiter(',');
   gemm->add_option("--out-dir", o.out_dir, "where the JSON goes");
