@@ -92,6 +92,22 @@ run_tests() {
         -DLAI_BUILD_BENCH=OFF -DLAI_FACTORS_DIR="$LAI_FACTORS_DIR" >/dev/null
   cmake --build "$asan" -j "$JOBS" --target test_readers test_generator
   (cd "$asan" && ctest --output-on-failure -j "$JOBS" -L parsers)
+  # The runtime's CPU threading (par2/split2 teams and their CPU placement,
+  # concurrent callers, per-thread errors and workspaces) under
+  # ThreadSanitizer: the library and test_runtime only (about 1.5 minutes).
+  # OpenBLAS is not instrumented and its thread pool synchronises through
+  # spin flags TSan cannot see, so it runs single-threaded here; our own
+  # threads (the teams, the callers) are what is checked. No target_clones:
+  # TSan's instrumented ifunc resolvers crash in the dynamic loader.
+  local tsan="$BUILD_DIR-tsan"
+  cmake -S "$ROOT" -B "$tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_C_FLAGS="-fsanitize=thread -DLAI_NO_TARGET_CLONES" \
+        -DCMAKE_CXX_FLAGS="-fsanitize=thread -DLAI_NO_TARGET_CLONES" \
+        -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread \
+        -DLAI_BUILD_BENCH=OFF -DLAI_WITH_CLANG_VERIFY=OFF -DLAI_FACTORS_DIR="$LAI_FACTORS_DIR" >/dev/null
+  cmake --build "$tsan" -j "$JOBS" --target test_runtime
+  OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" "$tsan/tests/runtime/test_runtime" \
+    --gtest_filter='FastGemm.*:Threads.ConcurrentGemm*:Threads.LastError*:BatchedCpu.*'
 }
 
 case "${1:-}" in

@@ -57,8 +57,11 @@ struct Tab<float> {
 // ---- row kernels: the additions, vectorized for the CPU at hand -------------
 // target_clones builds each for AVX-512, AVX2 and baseline x86-64 and picks
 // one at load time, so the library still runs on any x86-64.
+// LAI_NO_TARGET_CLONES (as in the generated 4x4 kernels) turns them off for
+// sanitizer builds: ThreadSanitizer's instrumented ifunc resolvers crash in
+// the dynamic loader, before the sanitizer's runtime is up.
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(LAI_NO_TARGET_CLONES)
 #define LAI_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define LAI_CLONES
