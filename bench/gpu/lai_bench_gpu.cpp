@@ -14,6 +14,9 @@
 // only within 4x of it (plain TF32, TF32X=1, is expected to fail that).
 // LAI_BENCH_GPU_ONLY=copy,batched,gemm_f64,gemm_f32 (any subset) runs only
 // those sections, e.g. LAI_BENCH_GPU_ONLY=gemm_f32 for the SGEMM leaves.
+// LAI_BENCH_GPU_VARIANTS (leaves), LAI_BENCH_SWEEP=tuned (the tuning table's
+// configuration only) and LAI_BENCH_FAST=0 (no fast-scheme rows) narrow a
+// run further: bench/gpu/paired_dgemm.sh uses them.
 // Matrices are deterministic (bench/gpu/README: value(i, j, seed)) so the
 // cuBLAS reference (torch_ref.py) multiplies the same numbers; errors are
 // measured on sampled entries against long-double dot products:
@@ -139,7 +142,14 @@ bool section_enabled(const std::string& name) {
   return false;
 }
 
-std::vector<std::string> tune_configs(const std::string& program) {
+// LAI_BENCH_SWEEP=tuned: instead of every configuration of the spec, only
+// the one the tuning table holds for this device (the paired runs of
+// bench/gpu/paired_dgemm.sh, which time the library's choice, not the sweep).
+std::vector<std::string> tune_configs(const Runtime& rt, const std::string& program) {
+  if (const char* s = std::getenv("LAI_BENCH_SWEEP"); s != nullptr && std::string(s) == "tuned") {
+    const std::string t = tuned_options(rt, program);
+    if (!t.empty()) return {t};
+  }
   std::vector<std::string> out;
   std::istringstream in(gpu_source(program));
   std::string line;
@@ -409,6 +419,11 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
   if (sizeof(T) == 8 && ptx_ok) variants.insert(variants.begin(), "nvmma");
   // After tiled: its error is the FP32 reference the 3xTF32 rows are held to.
   if (sizeof(T) == 4 && ptx_ok) variants.push_back("nvtf32");
+  // LAI_BENCH_GPU_VARIANTS=nvmma,...: only those leaves (paired runs).
+  if (const char* only = std::getenv("LAI_BENCH_GPU_VARIANTS"); only != nullptr && *only != '\0') {
+    const std::string list = std::string(",") + only + ",";
+    std::erase_if(variants, [&](const std::string& v) { return list.find("," + v + ",") == std::string::npos; });
+  }
   const double max_err_ratio = 4.0;
   double ref_err_tune = 0;  // the tiled f32 sweep winner's error at the tuning size
   js << ",\n\"gemm_" << dt << "\": {\"sweep\": [";
@@ -423,7 +438,7 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
     const std::string program = std::string("lai_gemm_") + v + "_" + dt;
     GemmResult top{};
     GemmConfig top_cfg;
-    for (const std::string& opts : tune_configs(program)) {
+    for (const std::string& opts : tune_configs(rt, program)) {
       std::string options = opts;
       if (const char* extra = std::getenv("LAI_BENCH_EXTRA_OPTIONS"); extra != nullptr) options += std::string(" ") + extra;
       GemmConfig cfg;
@@ -521,7 +536,10 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
   // NVIDIA: nvmma; f32 on NVIDIA: nvtf32 when it passed its error limit).
   js << ", \"fast\": [";
   first = true;
-  if (!best.empty()) {
+  // LAI_BENCH_FAST=0: no fast-scheme rows (paired runs: nothing between the
+  // leaf's timing and the reference's).
+  const char* fast_env = std::getenv("LAI_BENCH_FAST");
+  if (!best.empty() && !(fast_env != nullptr && std::string(fast_env) == "0")) {
     const std::size_t bi = static_cast<std::size_t>(std::max_element(best_rate.begin(), best_rate.end()) - best_rate.begin());
     GemmConfig leaf = best[bi].second;
     for (int n : a.sizes) {
