@@ -15,8 +15,9 @@
 // LAI_BENCH_GPU_ONLY=copy,batched,gemm_f64,gemm_f32 (any subset) runs only
 // those sections, e.g. LAI_BENCH_GPU_ONLY=gemm_f32 for the SGEMM leaves.
 // LAI_BENCH_GPU_VARIANTS (leaves), LAI_BENCH_SWEEP=tuned (the tuning table's
-// configuration only) and LAI_BENCH_FAST=0 (no fast-scheme rows) narrow a
-// run further: bench/gpu/paired_dgemm.sh uses them.
+// configuration only), LAI_BENCH_OVERRIDE (-D values replaced in every
+// configuration) and LAI_BENCH_FAST=0 (no fast-scheme rows) narrow a run
+// further: bench/gpu/paired_dgemm.sh uses them.
 // Matrices are deterministic (bench/gpu/README: value(i, j, seed)) so the
 // cuBLAS reference (torch_ref.py) multiplies the same numbers; errors are
 // measured on sampled entries against long-double dot products:
@@ -145,17 +146,41 @@ bool section_enabled(const std::string& name) {
 // LAI_BENCH_SWEEP=tuned: instead of every configuration of the spec, only
 // the one the tuning table holds for this device (the paired runs of
 // bench/gpu/paired_dgemm.sh, which time the library's choice, not the sweep).
+// LAI_BENCH_OVERRIDE="GM=16 PADB=8": those -D values replace (or join) each
+// configuration's, e.g. a tile-order probe at one size around the tuned entry.
+std::string override_options(std::string options) {
+  const char* env = std::getenv("LAI_BENCH_OVERRIDE");
+  if (env == nullptr) return options;
+  std::istringstream in(env);
+  std::string kv;
+  while (in >> kv) {
+    const std::size_t eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = "-D" + kv.substr(0, eq) + "=";
+    const std::size_t at = options.find(key);
+    if (at == std::string::npos) {
+      options += " -D" + kv;
+    } else {
+      const std::size_t end = options.find(' ', at);
+      options.replace(at, end == std::string::npos ? std::string::npos : end - at, "-D" + kv);
+    }
+  }
+  return options;
+}
+
 std::vector<std::string> tune_configs(const Runtime& rt, const std::string& program) {
-  if (const char* s = std::getenv("LAI_BENCH_SWEEP"); s != nullptr && std::string(s) == "tuned") {
-    const std::string t = tuned_options(rt, program);
-    if (!t.empty()) return {t};
-  }
   std::vector<std::string> out;
-  std::istringstream in(gpu_source(program));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("// lai-tune: ", 0) == 0) out.push_back(line.substr(13));
+  if (const char* s = std::getenv("LAI_BENCH_SWEEP"); s != nullptr && std::string(s) == "tuned") {
+    if (const std::string t = tuned_options(rt, program); !t.empty()) out.push_back(t);
   }
+  if (out.empty()) {
+    std::istringstream in(gpu_source(program));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("// lai-tune: ", 0) == 0) out.push_back(line.substr(13));
+    }
+  }
+  for (std::string& o : out) o = override_options(o);
   return out;
 }
 
