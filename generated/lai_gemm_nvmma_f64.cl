@@ -15,6 +15,10 @@
 // MMAK selects the instruction: 0 is m8n8k4 (sm_80), 4/8/16 are the sm_90 shapes
 // m16n8k4/k8/k16 (lane l = 4g + t holds A[g (+8)][t + 4q], B[t + 4q][g], C[g (+8)][2t + {0,1}]),
 // which Hopper runs at twice the FP64 tensor rate of m8n8k4.
+// VLD = 2 moves A and B from global to local memory as 16-byte pairs (half
+// the load and store instructions); it needs lda, ldb and the operands'
+// offsets even (16-byte aligned rows), which the host checks before it picks
+// a VLD = 2 build. VLD = 1 is the scalar code.
 // Built for NVIDIA devices only: the PTX is meaningless elsewhere. With
 // -DLAI_MMA_EMULATE the mma is emulated through local memory (same fragment
 // layout), which is how the PoCL tests check every index of this kernel.
@@ -93,6 +97,9 @@ typedef double real;
 #ifndef NBUF
 #define NBUF 1
 #endif
+#ifndef VLD
+#define VLD 1
+#endif
 #define NT (32 * WGM * WGN)
 #define TM (MWG / WGM)
 #define TN (NWG / WGN)
@@ -119,16 +126,29 @@ typedef double real;
 #if NBUF != 1 && NBUF != 2
 #error "lai_gemm_nvmma_f64: NBUF must be 1 or 2"
 #endif
+#if VLD != 1 && VLD != 2
+#error "lai_gemm_nvmma_f64: VLD must be 1 or 2"
+#endif
 #define ASZ (MWG * LAS)
 #define BSZ (KWG * LBS)
+#if VLD == 2
+#if APT % 2 != 0 || BPT % 2 != 0 || KWG % 2 != 0 || LAS % 2 != 0 || LBS % 2 != 0
+#error "lai_gemm_nvmma_f64: VLD 2 needs even per-item loads, KWG and padded local rows"
+#endif
+// Pair t of item tid: elements 2 (tid + t NT) and the next of the slice.
+typedef double2 real2;
+#define AVT (APT / 2)
+#define BVT (BPT / 2)
+#define VE(t) (2 * (tid + (t) * NT))
+#endif
 
 __kernel __attribute__((reqd_work_group_size(NT, 1, 1)))
 void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
               __global const real* restrict A, const int lda, const ulong sA,
               __global const real* restrict B, const int ldb, const ulong sB,
               const real beta, __global real* restrict C, const int ldc, const ulong sC) {
-  __local real As[NBUF * ASZ];
-  __local real Bs[NBUF * BSZ];
+  __local real As[NBUF * ASZ] __attribute__((aligned(16)));
+  __local real Bs[NBUF * BSZ] __attribute__((aligned(16)));
 #ifdef LAI_MMA_EMULATE
   __local real frag[(NT / 32) * (FMR * 2 * KQ + FN * KQ) * 32];
 #endif
@@ -158,6 +178,7 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
     for (int j = 0; j < FN; ++j)
 #pragma unroll
       for (int v = 0; v < CREGS; ++v) acc[i][j][v] = (real)0;
+#if VLD == 1
   real ra[APT];
   real rb[BPT];
 #pragma unroll
@@ -170,9 +191,24 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
     const int e = tid + t * NT;
     rb[t] = B[(size_t)(e / NWG) * (size_t)ldb + (size_t)(e % NWG)];
   }
+#else
+  real2 ra[AVT];
+  real2 rb[BVT];
+#pragma unroll
+  for (int t = 0; t < AVT; ++t) {
+    const int e = VE(t);
+    ra[t] = *(__global const real2*)(A + (size_t)(e / KWG) * (size_t)lda + (size_t)(e % KWG));
+  }
+#pragma unroll
+  for (int t = 0; t < BVT; ++t) {
+    const int e = VE(t);
+    rb[t] = *(__global const real2*)(B + (size_t)(e / NWG) * (size_t)ldb + (size_t)(e % NWG));
+  }
+#endif
   const int fr = lane >> 2;
   const int fc = lane & 3;
 #if NBUF == 2
+#if VLD == 1
 #pragma unroll
   for (int t = 0; t < APT; ++t) {
     const int e = tid + t * NT;
@@ -183,6 +219,18 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
     const int e = tid + t * NT;
     Bs[(e / NWG) * LBS + (e % NWG)] = rb[t];
   }
+#else
+#pragma unroll
+  for (int t = 0; t < AVT; ++t) {
+    const int e = VE(t);
+    *(__local real2*)(As + (e / KWG) * LAS + (e % KWG)) = ra[t];
+  }
+#pragma unroll
+  for (int t = 0; t < BVT; ++t) {
+    const int e = VE(t);
+    *(__local real2*)(Bs + (e / NWG) * LBS + (e % NWG)) = rb[t];
+  }
+#endif
   barrier(CLK_LOCAL_MEM_FENCE);
   int cur = 0;
 #endif
@@ -190,6 +238,7 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
 #if NBUF == 1
     __local const real* as = As;
     __local const real* bs = Bs;
+#if VLD == 1
 #pragma unroll
     for (int t = 0; t < APT; ++t) {
       const int e = tid + t * NT;
@@ -200,12 +249,25 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
       const int e = tid + t * NT;
       Bs[(e / NWG) * LBS + (e % NWG)] = rb[t];
     }
+#else
+#pragma unroll
+    for (int t = 0; t < AVT; ++t) {
+      const int e = VE(t);
+      *(__local real2*)(As + (e / KWG) * LAS + (e % KWG)) = ra[t];
+    }
+#pragma unroll
+    for (int t = 0; t < BVT; ++t) {
+      const int e = VE(t);
+      *(__local real2*)(Bs + (e / NWG) * LBS + (e % NWG)) = rb[t];
+    }
+#endif
     barrier(CLK_LOCAL_MEM_FENCE);
 #else
     __local const real* as = As + cur * ASZ;
     __local const real* bs = Bs + cur * BSZ;
 #endif
     if (k0 + KWG < K) {
+#if VLD == 1
 #pragma unroll
       for (int t = 0; t < APT; ++t) {
         const int e = tid + t * NT;
@@ -216,6 +278,18 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
         const int e = tid + t * NT;
         rb[t] = B[(size_t)(k0 + KWG + e / NWG) * (size_t)ldb + (size_t)(e % NWG)];
       }
+#else
+#pragma unroll
+      for (int t = 0; t < AVT; ++t) {
+        const int e = VE(t);
+        ra[t] = *(__global const real2*)(A + (size_t)(e / KWG) * (size_t)lda + (size_t)(k0 + KWG + e % KWG));
+      }
+#pragma unroll
+      for (int t = 0; t < BVT; ++t) {
+        const int e = VE(t);
+        rb[t] = *(__global const real2*)(B + (size_t)(k0 + KWG + e / NWG) * (size_t)ldb + (size_t)(e % NWG));
+      }
+#endif
     }
 #pragma unroll
     for (int kk = 0; kk < KWG; kk += KSTEP) {
@@ -309,6 +383,7 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
       // The other stage was last read before the previous barrier.
       __local real* an = As + (1 - cur) * ASZ;
       __local real* bn = Bs + (1 - cur) * BSZ;
+#if VLD == 1
 #pragma unroll
       for (int t = 0; t < APT; ++t) {
         const int e = tid + t * NT;
@@ -319,6 +394,18 @@ void lai_gemm_nvmma_f64(const int M, const int N, const int K, const real alpha,
         const int e = tid + t * NT;
         bn[(e / NWG) * LBS + (e % NWG)] = rb[t];
       }
+#else
+#pragma unroll
+      for (int t = 0; t < AVT; ++t) {
+        const int e = VE(t);
+        *(__local real2*)(an + (e / KWG) * LAS + (e % KWG)) = ra[t];
+      }
+#pragma unroll
+      for (int t = 0; t < BVT; ++t) {
+        const int e = VE(t);
+        *(__local real2*)(bn + (e / NWG) * LBS + (e % NWG)) = rb[t];
+      }
+#endif
     }
     cur = 1 - cur;
 #endif

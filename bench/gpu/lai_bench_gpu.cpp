@@ -549,8 +549,14 @@ void bench_gemm(const Runtime& rt, const Args& a, std::ostringstream& js, std::v
             r.error = fmt("error %.2fx the FP32 tiled kernel's (limit %.0fx)", r.err / ref_err, max_err_ratio);
           }
         }
-        row(fmt("gemm %s n=%-6d %-16s %9.3f ms %7.2f TFLOP/s err %.1e%s %s", dt, n, v.c_str(), r.ms, r.tflops, r.err,
-                ratio.c_str(), r.ok ? "OK" : ("FAIL " + r.error.substr(0, 300)).c_str()));
+        // The library's large-grid options (GemmConfig::big_options), where this product takes them.
+        const GemmConfig& rc = runs[ri].second;
+        const std::size_t grid = static_cast<std::size_t>(n / rc.mwg) * static_cast<std::size_t>(n / rc.nwg);
+        const bool big = rc.wave == 0 && !rc.big_options.empty() && rc.big_min_tiles > 0 && grid >= rc.big_min_tiles;
+        if (big) r.options += " " + rc.big_options;
+        row(fmt("gemm %s n=%-6d %-16s %9.3f ms %7.2f TFLOP/s err %.1e%s %s%s", dt, n, v.c_str(), r.ms, r.tflops, r.err,
+                ratio.c_str(), r.ok ? "OK" : ("FAIL " + r.error.substr(0, 300)).c_str(),
+                big ? (" [" + rc.big_options + "]").c_str() : ""));
         js << (first ? "" : ",") << "\n  " << gemm_json(r, v);
         first = false;
       }

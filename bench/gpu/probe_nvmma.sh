@@ -1,7 +1,7 @@
 #!/bin/bash
 # The nvmma DGEMM leaf at one size N: the whole spec sweep there, then the
 # tuned configuration with each override of OVERRIDES (";"-separated, e.g.
-# "GM=4;GM=16"), REPS alternating runs each (plain grid and +tail where the
+# "GM=4;GM=16"; SWEEP=0 skips the sweep), REPS alternating runs each (plain grid and +tail where the
 # library would use it). Output: $OUT/probe_nvmma_$N.log.
 #   N=16384 OVERRIDES="GM=4;GM=16;GM=32" bash bench/gpu/probe_nvmma.sh   (device machine)
 set -euo pipefail
@@ -21,8 +21,10 @@ run() {
 }
 {
   echo "# probe_nvmma.sh N=$N REPS=$REPS OVERRIDES='${OVERRIDES:-}' $(date -u +%FT%TZ)"
-  echo "## the spec's sweep at n=$N"
-  run
+  if [ "${SWEEP:-1}" != 0 ]; then
+    echo "## the spec's sweep at n=$N"
+    run
+  fi
   IFS=';' read -ra OVS <<< "${OVERRIDES:-}"
   for ov in "${OVS[@]}"; do
     echo "## tuned configuration with $ov"

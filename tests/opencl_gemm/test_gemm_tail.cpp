@@ -275,3 +275,49 @@ TEST(GemmTail, PublicRoutineWithWaveFromEnvironment) {
 }
 
 }  // namespace
+
+// Extra options for large grids (GemmConfig::big_options): parsed from
+// LAI_GEMM_GRID_OVER with LAI_GEMM_WAVE here (the tuning table's
+// "grid_over:<program>" on the H200), applied by gemm_device's one-launch
+// path from big_min_tiles tiles on, and only with even leading dimensions:
+// the emulated tensor-core kernel with 16-byte pair moves (-DVLD=2) on a
+// 3 x 3 grid, even and odd lda/ldb, against the CPU reference.
+TEST(GemmGridOver, PairMovesOnLargeGrids) {
+  REQUIRE_DEVICE();
+  if (!runtime().fp64) GTEST_SKIP() << "no fp64";
+  const std::string opts =
+      "-DMWG=32 -DNWG=32 -DKWG=16 -DWGM=2 -DWGN=1 -DPADA=4 -DPADB=4 -DGM=2 -DMMA_VOLATILE=0 -DMMAK=4 -DLAI_MMA_EMULATE";
+  ASSERT_EQ(setenv("LAI_GEMM_WAVE", "2", 1), 0);
+  struct Parse {
+    const char* env;
+    const char* options;
+    std::size_t min_tiles;
+  };
+  for (const Parse& p : {Parse{"2 -DVLD=2", "-DVLD=2", 5}, Parse{"3   -DVLD=2", "-DVLD=2", 7}, Parse{"x -DVLD=2", "", 0},
+                         Parse{"4", "", 0}, Parse{"0 -DVLD=2", "", 0}}) {
+    ASSERT_EQ(setenv("LAI_GEMM_GRID_OVER", p.env, 1), 0);
+    const auto cfg = lai::ocl::gemm_config<double>(runtime(), "nvmma", opts);
+    EXPECT_EQ(cfg.big_options, p.options) << p.env;
+    EXPECT_EQ(cfg.big_min_tiles, p.min_tiles) << p.env;
+  }
+  ASSERT_EQ(setenv("LAI_GEMM_GRID_OVER", "2 -DVLD=2", 1), 0);
+  lai::ocl::GemmConfig cfg = lai::ocl::gemm_config<double>(runtime(), "nvmma", opts);
+  cfg.wave = 0;  // no split-K tail: the one-launch path, 9 tiles >= 5
+  const int M = 96, N = 96, K = 64;
+  for (int pad : {4, 3}) {  // even lda/ldb take the pair moves, odd ones the scalar build
+    const int lda = K + pad, ldb = N + pad, ldc = N + 1;
+    const auto A = random<double>(static_cast<std::size_t>(M) * lda, 21), B = random<double>(static_cast<std::size_t>(K) * ldb, 22);
+    const auto C0 = random<double>(static_cast<std::size_t>(M) * ldc, 23);
+    const auto a = upload(A), b = upload(B), c = upload(C0);
+    lai::ocl::gemm_device<double>(runtime(), cfg, M, N, K, 0.5, a.get(), lda, 0, b.get(), ldb, 0, -1.0, c.get(), ldc, 0,
+                                  1, nullptr);
+    std::vector<double> C(C0.size());
+    lai::ocl::check(clEnqueueReadBuffer(runtime().queue, c.get(), CL_TRUE, 0, C.size() * sizeof(double), C.data(), 0,
+                                        nullptr, nullptr),
+                    "read", "");
+    check_gemm<double>(M, N, K, 0.5, A.data(), lda, 1, B.data(), ldb, 1, -1.0, C0.data(), C.data(), ldc, 1,
+                       "grid over, lda " + std::to_string(lda));
+  }
+  unsetenv("LAI_GEMM_GRID_OVER");
+  unsetenv("LAI_GEMM_WAVE");
+}

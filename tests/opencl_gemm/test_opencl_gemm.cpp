@@ -187,6 +187,14 @@ TEST(OpenclGemm, TensorCoreKernelEmulated) {
                     "-DMWG=64 -DNWG=32 -DKWG=16 -DWGM=4 -DWGN=2 -DPADA=4 -DPADB=4 -DGM=2 -DMMA_VOLATILE=0 -DNBUF=1 "
                     "-DMMAK=4 -DLAI_MMA_EMULATE",
                     128, 64, 48);
+  // 16-byte pair moves from global to local memory (VLD 2; even ld and offsets here).
+  for (int nbuf : {1, 2}) {
+    leaf_case<double>("nvmma",
+                      "-DMWG=32 -DNWG=32 -DKWG=" + std::string(nbuf == 1 ? "16" : "8") +
+                          " -DWGM=2 -DWGN=1 -DPADA=4 -DPADB=4 -DGM=2 -DMMA_VOLATILE=0 -DMMAK=4 -DVLD=2 -DNBUF=" +
+                          std::to_string(nbuf) + " -DLAI_MMA_EMULATE",
+                      64, 96, 48);
+  }
 }
 
 // The 3xTF32 kernel (lai_gemm_nvtf32_f32) with its mma and tf32 rounding

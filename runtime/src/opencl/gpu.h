@@ -28,6 +28,13 @@ struct GemmConfig {
   // units x groups per unit from the tuning table's "groups_per_cu:<program>",
   // or LAI_GEMM_WAVE); 0 = unknown: no split-K of the last wave (gemm_tail.h).
   int wave = 0;
+  // Extra build options for grids of at least big_min_tiles tiles (0: none):
+  // the tuning table's "grid_over:<program>" = "<full waves> <options>" for
+  // the table's own configuration, or LAI_GEMM_GRID_OVER with LAI_GEMM_WAVE.
+  // They are the 16-byte pair moves (-DVLD=2) so far, taken only where
+  // leading dimensions and batch strides are even (gemm_device checks).
+  std::string big_options;
+  std::size_t big_min_tiles = 0;
 };
 
 // The kernel for dtype T on this device: NVIDIA + f64 -> the tensor-core
