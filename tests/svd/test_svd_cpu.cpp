@@ -199,6 +199,25 @@ TEST(SvdCpu, NanAndInfNamedNothingWritten) {
   EXPECT_NE(std::string(lai_last_error()).find("lai_sgesvd: A(1,1) = NaN"), std::string::npos) << lai_last_error();
 }
 
+// From 2^22 elements the scan splits the columns over threads: the first
+// non-finite element in column order is still the one named, whichever part
+// finds one first, and nothing is written.
+TEST(SvdCpu, NanInLargeMatrixFirstInColumnOrder) {
+  const int m = 2100, n = 2000, lda = 2103;
+  std::vector<double> A(static_cast<std::size_t>(lda) * n, 0.5), s(static_cast<std::size_t>(n), 3.0);
+  A[5 + static_cast<std::size_t>(1999) * lda] = std::nan("");  // last part
+  A[7 + static_cast<std::size_t>(1500) * lda] = HUGE_VAL;      // an earlier part: this one is named
+  A[2100 + static_cast<std::size_t>(100) * lda] = std::nan("");  // padding row (i = m): never read
+  EXPECT_EQ(lai_dgesvd('N', 'N', m, n, A.data(), lda, s.data(), nullptr, 1, nullptr, 1, nullptr), LAI_ERROR_NOT_FINITE);
+  EXPECT_NE(std::string(lai_last_error()).find("A(7,1500) = +Inf"), std::string::npos) << lai_last_error();
+  for (double x : s) ASSERT_EQ(x, 3.0);
+  A[7 + static_cast<std::size_t>(1500) * lda] = 0.5;
+  A[5 + static_cast<std::size_t>(1999) * lda] = 0.5;
+  A[0] = -HUGE_VAL;  // the very first element, first part
+  EXPECT_EQ(lai_dgesvd('N', 'N', m, n, A.data(), lda, s.data(), nullptr, 1, nullptr, 1, nullptr), LAI_ERROR_NOT_FINITE);
+  EXPECT_NE(std::string(lai_last_error()).find("A(0,0) = -Inf"), std::string::npos) << lai_last_error();
+}
+
 TEST(SvdCpu, BackendChoice) {
   std::vector<double> A = {3, 1, 1, 3}, s(2, -1.0);
   lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};

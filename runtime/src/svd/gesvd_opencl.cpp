@@ -153,7 +153,7 @@ class Launcher {
 
 template <class T>
 void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt,
-                  int* info, GpuSvdStageTimes* times) {
+                  int* info, GpuSvdStageTimes* times, T max_abs) {
   const Clock::time_point t_start = Clock::now();
   GpuSvdStageTimes tm;
   if (info != nullptr) *info = 0;
@@ -211,9 +211,12 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
 
   // --- scaling as dgesvd does (anrm outside [smlnum, bignum]) but by a power
   // of 2, so that it and its undoing on s are exact.
-  T anrm = 0;
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < m; ++i) anrm = std::max(anrm, std::fabs(A[i + static_cast<std::size_t>(j) * lda]));
+  T anrm = max_abs;
+  if (!(anrm >= 0)) {
+    anrm = 0;
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < m; ++i) anrm = std::max(anrm, std::fabs(A[i + static_cast<std::size_t>(j) * lda]));
+  }
   const T smlnum = std::sqrt(std::numeric_limits<T>::min()) / std::numeric_limits<T>::epsilon();
   const T bignum = 1 / smlnum;
   int sexp = 0;  // B = 2^-sexp A
@@ -521,9 +524,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
 }
 
 template void gesvd_opencl<double>(char, char, int, int, double*, int, double*, double*, int, double*, int, int*,
-                                   GpuSvdStageTimes*);
+                                   GpuSvdStageTimes*, double);
 template void gesvd_opencl<float>(char, char, int, int, float*, int, float*, float*, int, float*, int, int*,
-                                  GpuSvdStageTimes*);
+                                  GpuSvdStageTimes*, float);
 
 int gesvd_opencl_auto_min(bool f64) noexcept {
   try {

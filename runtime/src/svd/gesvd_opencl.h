@@ -39,10 +39,12 @@ struct GpuSvdStageTimes {
 // lai::Error on any failure before anything is written: device errors
 // (OPENCL_BUILD, OUT_OF_MEMORY, NO_DEVICE, NOT_SUPPORTED for f64 without
 // cl_khr_fp64) and NO_CONVERGENCE (host bidiagonal SVD; *info then holds
-// LAPACK's INFO). times (may be null) receives the stage times.
+// LAPACK's INFO). times (may be null) receives the stage times. max_abs:
+// max |A(i,j)| when the caller has it (scan_finite), else negative and the
+// routine computes it (one more host pass over A).
 template <class T>
 void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt,
-                  int* info, GpuSvdStageTimes* times);
+                  int* info, GpuSvdStageTimes* times, T max_abs = T(-1));
 
 // The smallest min(m,n) from which LAI_BACKEND=auto runs gesvd_opencl, or 0
 // when auto never uses the device: tuning-table entry "svd-gpu-min:<dtype>"

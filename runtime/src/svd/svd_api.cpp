@@ -22,7 +22,7 @@ template <class T>
 int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt,
                   const lai_svd_options& opt, int* info) {
   record_fallback("");
-  require_finite(m, n, A, lda, "");
+  const T max_abs = scan_finite(m, n, A, lda, "");  // the GPU path's scaling reuses it
   const lai_backend backend = resolve_backend(opt.backend);
   if (opt.driver != LAI_SVD_DRIVER_AUTO && opt.driver != LAI_SVD_DRIVER_GESDD && opt.driver != LAI_SVD_DRIVER_GESVD) {
     fail(LAI_ERROR_INVALID_ARGUMENT, "options->driver=" + std::to_string(static_cast<int>(opt.driver)) +
@@ -38,7 +38,7 @@ int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int
   }
   if (on_device) {
     try {
-      gesvd_opencl<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, nullptr);
+      gesvd_opencl<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, nullptr, max_abs);
       record_path("opencl:gebrd");
       return 0;
     } catch (const lai::Error& e) {

@@ -2,32 +2,107 @@
 // offending element, and the LAI_BACKEND environment variable.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "diagnostics/error.h"
 #include "lapack_ai/lapack_ai.h"
 
 namespace lai::svd {
 
-// Throws LAI_ERROR_NOT_FINITE naming the first non-finite A(i,j) (column
-// order, counted from 0) of the column-major m x n matrix; `which` prefixes
-// the sentence (e.g. "matrix 3 of the batch: ").
+// Columns [j0, j1): max |A(i,j)| over them, and the first non-finite
+// element in column order (bad_j = -1 when none).
 template <class T>
-void require_finite(int m, int n, const T* A, int lda, const std::string& which) {
-  for (int j = 0; j < n; ++j) {
+struct ColumnScan {
+  T max_abs = 0;
+  int bad_i = -1, bad_j = -1;
+};
+
+template <class T>
+ColumnScan<T> scan_columns(int m, int j0, int j1, const T* A, int lda) {
+  ColumnScan<T> r;
+  for (int j = j0; j < j1; ++j) {
     const T* col = A + static_cast<std::ptrdiff_t>(j) * lda;
-    for (int i = 0; i < m; ++i) {
-      if (!std::isfinite(col[i])) {
-        fail(LAI_ERROR_NOT_FINITE,
-             which + "A(" + std::to_string(i) + "," + std::to_string(j) + ") = " +
-                 (std::isnan(col[i]) ? "NaN" : (col[i] > 0 ? "+Inf" : "-Inf")) +
-                 " (row, column from 0); an SVD of a matrix with NaN or Inf has no meaning: find where the value "
-                 "came from, or replace it before the call; nothing was written");
+    T mx = 0;
+    bool finite = true;
+    for (int i = 0; i < m; ++i) {  // no early exit: the loop vectorizes
+      const T a = std::fabs(col[i]);
+      finite &= a <= std::numeric_limits<T>::max();  // false for Inf and NaN
+      mx = a > mx ? a : mx;
+    }
+    if (!finite) {
+      for (int i = 0; i < m; ++i) {
+        if (!std::isfinite(col[i])) {
+          r.bad_i = i;
+          r.bad_j = j;
+          return r;
+        }
       }
     }
+    r.max_abs = std::max(r.max_abs, mx);
   }
+  return r;
+}
+
+// Returns max |A(i,j)| of the column-major m x n matrix, or throws
+// LAI_ERROR_NOT_FINITE naming its first non-finite A(i,j) (column order,
+// counted from 0); `which` prefixes the sentence (e.g. "matrix 3 of the
+// batch: "). One pass over A; from 2^22 elements the columns are split over
+// up to 8 threads (a host pass over a 4096^2 f64 matrix was about 13 ms of
+// a 0.25 s GPU SVD, and the GPU path used a second one for the norm).
+template <class T>
+T scan_finite(int m, int n, const T* A, int lda, const std::string& which) {
+  ColumnScan<T> total;
+  const long long elems = static_cast<long long>(m) * n;
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const int parts = elems >= (1LL << 22) ? static_cast<int>(std::min<unsigned>({8u, hw, static_cast<unsigned>(n)})) : 1;
+  if (parts <= 1) {
+    total = scan_columns(m, 0, n, A, lda);
+  } else {
+    std::vector<ColumnScan<T>> r(static_cast<std::size_t>(parts));
+    std::vector<std::thread> team;
+    auto part = [&](int p) {
+      r[static_cast<std::size_t>(p)] = scan_columns(m, static_cast<int>(static_cast<long long>(n) * p / parts),
+                                                    static_cast<int>(static_cast<long long>(n) * (p + 1) / parts), A, lda);
+    };
+    int started = 1;
+    try {
+      for (; started < parts; ++started) team.emplace_back(part, started);
+    } catch (const std::system_error&) {
+      // fewer threads to be had: this thread scans the parts not handed out
+    }
+    part(0);
+    for (int p = started; p < parts; ++p) part(p);
+    for (std::thread& t : team) t.join();
+    for (const ColumnScan<T>& q : r) {  // parts in column order: the first bad one is the first
+      if (q.bad_j >= 0) {
+        total.bad_i = q.bad_i;
+        total.bad_j = q.bad_j;
+        break;
+      }
+      total.max_abs = std::max(total.max_abs, q.max_abs);
+    }
+  }
+  if (total.bad_j >= 0) {
+    const T v = A[total.bad_i + static_cast<std::ptrdiff_t>(total.bad_j) * lda];
+    fail(LAI_ERROR_NOT_FINITE,
+         which + "A(" + std::to_string(total.bad_i) + "," + std::to_string(total.bad_j) + ") = " +
+             (std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf")) +
+             " (row, column from 0); an SVD of a matrix with NaN or Inf has no meaning: find where the value "
+             "came from, or replace it before the call; nothing was written");
+  }
+  return total.max_abs;
+}
+
+template <class T>
+void require_finite(int m, int n, const T* A, int lda, const std::string& which) {
+  (void)scan_finite(m, n, A, lda, which);
 }
 
 // The backend an SVD call uses: the per-call choice unless AUTO, then
