@@ -1,7 +1,13 @@
-# Sourced by bench/gpu/run_device.sh and paired_dgemm.sh: on the device
-# machine, OpenCL headers, ICD loader and clinfo from the carried .debs
+# Sourced by bench/gpu/run_device.sh, paired_dgemm.sh and probe_nvmma.sh:
+# sets ROOT (the checkout), OUT (results; default build-bench-gpu/out) and
+# BUILD (default /tmp/lai-bench-gpu-build); on the device machine installs
+# OpenCL headers, ICD loader and clinfo from the carried .debs
 # (bench/fetch_device_debs.sh fills .device/debs here) with NVIDIA's ICD;
-# then lai-bench-gpu built into $BUILD. Needs ROOT, OUT, BUILD set.
+# then builds lai-bench-gpu into $BUILD.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT=${OUT:-$ROOT/build-bench-gpu/out}
+mkdir -p "$OUT"
+BUILD=${BUILD:-/tmp/lai-bench-gpu-build}
 if [ -d "$ROOT/.device/debs" ] && [ ! -f /usr/include/CL/cl.h ]; then
   SYS=/tmp/ocl; mkdir -p $SYS
   for f in "$ROOT"/.device/debs/*.deb; do dpkg -x "$f" $SYS; done

@@ -9,11 +9,7 @@
 # its ratio carries whatever state the GPU is in then.
 #   bash bench/gpu/paired_dgemm.sh      (device machine; OUT, N, PAIRS, REPS)
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${OUT:-$ROOT/build-bench-gpu/out}
-mkdir -p "$OUT"
-BUILD=${BUILD:-/tmp/lai-bench-gpu-build}
-. "$ROOT/bench/gpu/device_env.sh"
+. "$(dirname "$0")/device_env.sh"  # ROOT, OUT, BUILD; OpenCL on the device; lai-bench-gpu built
 N=${N:-8192}
 PAIRS=${PAIRS:-6}
 REPS=${REPS:-10}

@@ -5,11 +5,7 @@
 # library would use it). Output: $OUT/probe_nvmma_$N.log.
 #   N=16384 OVERRIDES="GM=4;GM=16;GM=32" bash bench/gpu/probe_nvmma.sh   (device machine)
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${OUT:-$ROOT/build-bench-gpu/out}
-mkdir -p "$OUT"
-BUILD=${BUILD:-/tmp/lai-bench-gpu-build}
-. "$ROOT/bench/gpu/device_env.sh"
+. "$(dirname "$0")/device_env.sh"  # ROOT, OUT, BUILD; OpenCL on the device; lai-bench-gpu built
 N=${N:-16384}
 REPS=${REPS:-4}
 LOG="$OUT/probe_nvmma_${N}.log"

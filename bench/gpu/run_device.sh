@@ -7,11 +7,7 @@
 # Here, on PoCL, a small smoke run:
 #   LAI_BENCH_QUICK=1 OUT=/tmp/out bash bench/gpu/run_device.sh
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${OUT:-$ROOT/build-bench-gpu/out}
-mkdir -p "$OUT"
-BUILD=${BUILD:-/tmp/lai-bench-gpu-build}
-. "$ROOT/bench/gpu/device_env.sh"
+. "$(dirname "$0")/device_env.sh"  # ROOT, OUT, BUILD; OpenCL on the device; lai-bench-gpu built
 if [ "${LAI_BENCH_QUICK:-0}" = 1 ]; then
   ARGS="--sizes 256 --batch 4096 --reps 2 --tune-size 256 --samples 8"
   SIZES=256; BATCH=4096; REPS=2
