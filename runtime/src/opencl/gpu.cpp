@@ -125,8 +125,9 @@ GemmConfig gemm_config(const Runtime& rt, const std::string& variant, const std:
              options.empty() && !per_cu.empty()) {
     c.wave = static_cast<int>(rt.compute_units) * std::max(0, std::atoi(per_cu.c_str()));
   }
-  // Large grids: at 16384 the H200 runs the nvmma leaf 1-2% faster with pair
-  // moves, at 8192 1% slower (bench/results run 18), hence a grid threshold.
+  // Large grids: at 16384 the H200 runs the nvmma leaf 0.3-2.7% faster with
+  // pair moves, at 8192 1.2% slower (bench/results runs 18 and 21), hence a
+  // grid threshold.
   std::string over;
   std::size_t resident = 0;
   if (const char* g = std::getenv("LAI_GEMM_GRID_OVER"); g != nullptr && *g != '\0') {
