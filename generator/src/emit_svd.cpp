@@ -43,7 +43,7 @@ const std::vector<Stage>& stages() {
       // Singular values of the bidiagonal by bisection (values-only path of
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
-       {"WG", "TEAM", "PTS"}},
+       {"WG", "TEAM"}},
   };
   return s;
 }
@@ -97,16 +97,15 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
 }
 
 // Stage bidiagonal-bisect: the rules its kernel's #error states; a reduction
-// buffer (WG reals) and a flag per point (WG*PTS ints) in local memory.
+// buffer (WG reals) and a flag per item (WG ints) in local memory.
 void check_bisect_config(const Params& p, std::size_t elem, const std::string& where) {
   auto need = [&](bool ok, const std::string& rule) {
     if (!ok) throw InputError(where + ": parameters violate " + rule);
   };
-  const long long wg = p.at("WG"), team = p.at("TEAM"), pts = p.at("PTS");
+  const long long wg = p.at("WG"), team = p.at("TEAM");
   need(wg >= 1 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [1, 1024]");
   need(team >= 1 && team <= 64 && team <= wg && (team & (team - 1)) == 0, "TEAM a power of 2 in [1, min(64, WG)]");
-  need(pts >= 1 && pts <= 8, "PTS (points per item and round) in [1, 8]");
-  need(wg * (static_cast<long long>(elem) + 4 * pts) <= 49152, "local memory WG*(elem+4*PTS) <= 48 KB");
+  need(wg * static_cast<long long>(elem + 4) <= 49152, "local memory WG*(elem+4) <= 48 KB");
 }
 
 // The parameter rules of the spec's stage.
