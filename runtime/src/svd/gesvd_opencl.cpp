@@ -13,6 +13,7 @@
 // at GEMM speed.
 #include "svd/gesvd_opencl.h"
 #include "svd/bisect_opencl.h"
+#include "svd/host_array.h"
 #include "svd/lapack_dispatch.h"
 
 #include <algorithm>
@@ -34,6 +35,7 @@
 #include "opencl/pool.h"
 #include "opencl/program_cache.h"
 #include "opencl/runtime.h"
+#include "opencl/staging.h"
 
 namespace lai::svd {
 
@@ -227,17 +229,11 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const int ldA = M;
   ocl::PooledBuffer dA = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(M) * N);
   {
-    const std::size_t origin[3] = {0, 0, 0};
-    const std::size_t region[3] = {es * static_cast<std::size_t>(m), static_cast<std::size_t>(n), 1};
     if (!trans) {
-      ocl::check(clEnqueueWriteBufferRect(rt.queue, dA.get(), CL_TRUE, origin, origin, region, es * ldA, 0,
-                                          es * static_cast<std::size_t>(lda), 0, A, 0, nullptr, nullptr),
-                 "clEnqueueWriteBufferRect(A)", dev);
+      ocl::write_columns(rt, dA.get(), 0, es * ldA, A, es * static_cast<std::size_t>(lda), es * m, n, "A");
     } else {
       ocl::PooledBuffer tmp = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(m) * n);
-      ocl::check(clEnqueueWriteBufferRect(rt.queue, tmp.get(), CL_TRUE, origin, origin, region, es * m, 0,
-                                          es * static_cast<std::size_t>(lda), 0, A, 0, nullptr, nullptr),
-                 "clEnqueueWriteBufferRect(A)", dev);
+      ocl::write_columns(rt, tmp.get(), 0, es * m, A, es * static_cast<std::size_t>(lda), es * m, n, "A");
       launch(K.transpose, static_cast<std::size_t>(m) * n, tmp.get(), m, dA.get(), ldA, m, n);
       finish();
     }
@@ -361,7 +357,10 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const bool want_u = jobu != 'N', want_vt = jobvt != 'N';
   const bool bu = trans ? want_vt : want_u, bv = trans ? want_u : want_vt;
   const bool bu_full = trans ? jobvt == 'A' : jobu == 'A';
-  std::vector<T> UB, VTB;
+  // U_B and VT_B: N x N, leading dimension ldb (host_array.h says why
+  // these are not std::vector and why ldb is padded).
+  const int ldb = padded_ld(N);
+  HostArray<T> UB, VTB;
   int linfo = 0;
   std::string routine;
   if (!bu && !bv) {
@@ -377,22 +376,29 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     routine = "bisect";
   } else {
     const std::vector<T> d0 = d, e0 = e;
-    const std::size_t nn = static_cast<std::size_t>(N) * N;
-    UB.assign(nn, T(0));
-    VTB.assign(nn, T(0));
-    std::vector<T> work(3 * nn + 4 * static_cast<std::size_t>(N));
-    std::vector<int> iwork(8 * static_cast<std::size_t>(N));
+    const std::size_t nb = static_cast<std::size_t>(ldb) * N, nn = static_cast<std::size_t>(N) * N;
+    UB = HostArray<T>(nb);
+    VTB = HostArray<T>(nb);
+    // dbdsdc (COMPQ='I') sets U and VT itself and needs 3 N^2 + 4 N of
+    // workspace; dbdsqr, the fallback, 4 N.
+    HostArray<T> work(3 * nn + 4 * static_cast<std::size_t>(N));
+    HostArray<int> iwork(8 * static_cast<std::size_t>(N));
     routine = std::string(Lapack<T>::prefix) + "bdsdc";
-    linfo = Lapack<T>::bdsdc(N, d.data(), e.data(), UB.data(), N, VTB.data(), N, work.data(), iwork.data());
+    linfo = Lapack<T>::bdsdc(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, work.data(), iwork.data());
     if (linfo != 0) {
-      // Divide and conquer failed: QR iteration on the same bidiagonal.
+      // Divide and conquer failed: QR iteration on the same bidiagonal,
+      // from U = VT = I.
       d = d0;
       e = e0;
-      std::fill(UB.begin(), UB.end(), T(0));
-      std::fill(VTB.begin(), VTB.end(), T(0));
-      for (int i = 0; i < N; ++i) UB[i + static_cast<std::size_t>(i) * N] = VTB[i + static_cast<std::size_t>(i) * N] = 1;
+      for (int j = 0; j < N; ++j) {
+        T* u = UB.data() + static_cast<std::size_t>(j) * ldb;
+        T* v = VTB.data() + static_cast<std::size_t>(j) * ldb;
+        std::fill(u, u + N, T(0));
+        std::fill(v, v + N, T(0));
+        u[j] = v[j] = 1;
+      }
       routine += "+" + std::string(Lapack<T>::prefix) + "bdsqr";
-      linfo = Lapack<T>::bdsqr(N, N, N, d.data(), e.data(), VTB.data(), N, UB.data(), N, work.data());
+      linfo = Lapack<T>::bdsqr(N, N, N, d.data(), e.data(), VTB.data(), ldb, UB.data(), ldb, work.data());
     }
   }
   if (linfo != 0) {
@@ -440,17 +446,13 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
         gemm(NCp, Lp, kb, T(-1), dW2.get(), kb, dVc.get(), Lp, T(1), Z, Lp);
       }
     };
-    const std::size_t origin[3] = {0, 0, 0};
     if (bu) {
       // Z = [U_B 0; 0 I] (M x nu), then Q_B Z.
       dZU = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lq) * NCu);
       ocl::check(clEnqueueFillBuffer(rt.queue, dZU.get(), &zero, es, 0, es * static_cast<std::size_t>(Lq) * NCu, 0,
                                      nullptr, nullptr),
                  "clEnqueueFillBuffer", dev);
-      const std::size_t region[3] = {es * N, static_cast<std::size_t>(N), 1};
-      ocl::check(clEnqueueWriteBufferRect(rt.queue, dZU.get(), CL_TRUE, origin, origin, region, es * Lq, 0, es * N, 0,
-                                          UB.data(), 0, nullptr, nullptr),
-                 "clEnqueueWriteBufferRect(U_B)", dev);
+      ocl::write_columns(rt, dZU.get(), 0, es * Lq, UB.data(), es * ldb, es * N, N, "U_B");
       launch(K.set_diag, static_cast<std::size_t>(nu - N), dZU.get(), Lq, N, nu);
       apply(0, N, M, Lq, dZU.get(), NCu, dtq.get());
     }
@@ -461,9 +463,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
                                      nullptr, nullptr),
                  "clEnqueueFillBuffer", dev);
       ocl::PooledBuffer tmp = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(N) * N);
-      ocl::check(clEnqueueWriteBuffer(rt.queue, tmp.get(), CL_TRUE, 0, es * static_cast<std::size_t>(N) * N,
-                                      VTB.data(), 0, nullptr, nullptr),
-                 "clEnqueueWriteBuffer(VT_B)", dev);
+      ocl::write_columns(rt, tmp.get(), 0, es * N, VTB.data(), es * ldb, es * N, N, "VT_B");
       launch(K.transpose, static_cast<std::size_t>(N) * N, tmp.get(), N, dZP.get(), Lv, N, N);
       apply(1, N - 1, N, Lv, dZP.get(), Lv, dtp.get());
       finish();
@@ -476,30 +476,26 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // so that a failed read leaves A intact for the CPU fallback.
   t0 = Clock::now();
   std::vector<T> a_out;
-  auto read_rect = [&](cl_mem buf, int ldb, int rows, int cols, T* dst, int ldd) {
-    const std::size_t origin[3] = {0, 0, 0};
-    const std::size_t region[3] = {es * rows, static_cast<std::size_t>(cols), 1};
-    ocl::check(clEnqueueReadBufferRect(rt.queue, buf, CL_TRUE, origin, origin, region, es * ldb, 0,
-                                       es * static_cast<std::size_t>(ldd), 0, dst, 0, nullptr, nullptr),
-               "clEnqueueReadBufferRect", dev);
+  auto read_rect = [&](cl_mem buf, int ldsrc, int rows, int cols, T* dst, int ldd) {
+    ocl::read_columns(rt, buf, 0, es * ldsrc, dst, es * static_cast<std::size_t>(ldd), es * rows, cols, "U/VT");
   };
   // Output side "U" (m x ucols) and "VT" (vrows x n) of A, from the device.
-  auto deliver = [&](char job, cl_mem buf, int ldb, int rows, int cols, T* out, int ldo, bool transpose) {
+  auto deliver = [&](char job, cl_mem buf, int ldz, int rows, int cols, T* out, int ldo, bool transpose) {
     if (job == 'N') return;
     ocl::PooledBuffer tbuf;
     if (transpose) {
       // buf holds the cols x rows transpose: make it rows x cols (ld rows).
       tbuf = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(rows) * cols);
-      launch(K.transpose, static_cast<std::size_t>(cols) * rows, buf, ldb, tbuf.get(), rows, cols, rows);
+      launch(K.transpose, static_cast<std::size_t>(cols) * rows, buf, ldz, tbuf.get(), rows, cols, rows);
       buf = tbuf.get();
-      ldb = rows;
+      ldz = rows;
     }
     if (job == 'O') {
       a_out.assign(static_cast<std::size_t>(rows) * cols, T(0));
-      read_rect(buf, ldb, rows, cols, a_out.data(), rows);
+      read_rect(buf, ldz, rows, cols, a_out.data(), rows);
       return;
     }
-    read_rect(buf, ldb, rows, cols, out, ldo);
+    read_rect(buf, ldz, rows, cols, out, ldo);
   };
   const int ucols = jobu == 'A' ? m : k, vrows = jobvt == 'A' ? n : k;
   if (!trans) {

@@ -1,0 +1,139 @@
+// Staged host<->device copies (opencl/staging.h) on PoCL, forced with
+// LAI_STAGING=1: columns land where a plain rectangular copy puts them,
+// bytes outside the region (device and host padding) are left alone, copies
+// with columns longer than a staging slot take the plain path, and an SVD
+// whose upload and downloads are staged gives bit-for-bit the results of
+// the plain copies.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "lapack_ai/lapack_ai.h"
+#include "opencl/pool.h"
+#include "opencl/runtime.h"
+#include "opencl/staging.h"
+
+namespace {
+
+struct EnvGuard {
+  explicit EnvGuard(const char* v, const char* name = "LAI_STAGING") : name_(name) { setenv(name, v, 1); }
+  ~EnvGuard() { unsetenv(name_); }
+  const char* name_;
+};
+
+// rows x cols doubles (col_bytes = 8 rows) at device pitch dp and offset
+// off, host pitch hp: write, check the device bytes with one plain read,
+// read back into a second host array, check that.
+void round_trip(std::size_t rows, std::size_t cols, std::size_t hp, std::size_t dp, std::size_t off) {
+  const lai::ocl::Runtime& rt = lai::ocl::runtime();
+  const std::size_t dev_bytes = off + dp * 8 * cols;
+  std::vector<double> host(hp * cols);
+  std::mt19937_64 g(7);
+  for (double& v : host) v = static_cast<double>(g() >> 11);
+  lai::ocl::PooledBuffer buf = lai::ocl::acquire_buffer(rt, dev_bytes);
+  const unsigned char pattern = 0xA5;
+  ASSERT_EQ(clEnqueueFillBuffer(rt.queue, buf.get(), &pattern, 1, 0, dev_bytes, 0, nullptr, nullptr), CL_SUCCESS);
+  lai::ocl::write_columns(rt, buf.get(), off, dp * 8, host.data(), hp * 8, rows * 8, cols, "test");
+  std::vector<unsigned char> dev(dev_bytes);
+  ASSERT_EQ(clEnqueueReadBuffer(rt.queue, buf.get(), CL_TRUE, 0, dev_bytes, dev.data(), 0, nullptr, nullptr),
+            CL_SUCCESS);
+  std::size_t bad = 0;
+  for (std::size_t b = 0; b < dev_bytes; ++b) {
+    const bool inside = b >= off && (b - off) % (dp * 8) < rows * 8;
+    const unsigned char want =
+        inside ? reinterpret_cast<const unsigned char*>(host.data())[((b - off) / (dp * 8)) * hp * 8 +
+                                                                      (b - off) % (dp * 8)]
+               : pattern;
+    bad += dev[b] != want;
+  }
+  EXPECT_EQ(bad, 0u) << "device bytes differing from a plain copy (" << rows << "x" << cols << ")";
+  std::vector<double> back(hp * cols, -1.0);
+  lai::ocl::read_columns(rt, buf.get(), off, dp * 8, back.data(), hp * 8, rows * 8, cols, "test");
+  bad = 0;
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = 0; r < hp; ++r) {
+      const double want = r < rows ? host[c * hp + r] : -1.0;
+      bad += std::memcmp(&back[c * hp + r], &want, 8) != 0;
+    }
+  EXPECT_EQ(bad, 0u) << "host elements differing after the read back";
+}
+
+TEST(Staging, ColumnsLandWhereAPlainCopyPutsThem) {
+  EnvGuard env("1");
+  const lai::ocl::Runtime& rt = lai::ocl::runtime();
+  ASSERT_TRUE(lai::ocl::staging_used(rt, 12u << 20));
+  const std::size_t before = lai::ocl::staged_copies();
+  // 1500 x 1001 doubles = 12 MB: not a multiple of the 174 columns that
+  // fit a 2 MB slot; odd pitches and a byte offset.
+  round_trip(1500, 1001, 1503, 1600, 64);
+  // One column per slot exactly (2 MB / 8 = 262144 rows), 5 columns.
+  round_trip(262144, 5, 262144, 262146, 0);
+  EXPECT_EQ(lai::ocl::staged_copies() - before, 4u);  // two writes, two reads
+  // Helper threads copying (this machine's default may be one thread):
+  // 2 and 8 threads, batches of chunks with the last batch partly empty.
+  for (const char* t : {"2", "8"}) {
+    EnvGuard threads(t, "LAI_STAGING_THREADS");
+    round_trip(1500, 1001, 1503, 1600, 64);
+    round_trip(700, 3001, 700, 701, 8);
+  }
+  EXPECT_EQ(lai::ocl::staged_copies() - before, 12u);
+}
+
+TEST(Staging, ColumnsLongerThanASlotTakeThePlainPath) {
+  EnvGuard env("1");
+  const std::size_t before = lai::ocl::staged_copies();
+  round_trip(262145, 5, 262150, 262145, 8);  // 10 MB, over the 8 MB threshold
+  EXPECT_EQ(lai::ocl::staged_copies(), before);
+}
+
+TEST(Staging, BelowTheThresholdOrOffItIsNotUsed) {
+  const lai::ocl::Runtime& rt = lai::ocl::runtime();
+  {
+    EnvGuard env("1");
+    EXPECT_FALSE(lai::ocl::staging_used(rt, (8u << 20) - 1));
+  }
+  EnvGuard off("0");
+  EXPECT_FALSE(lai::ocl::staging_used(rt, 64u << 20));
+  const std::size_t before = lai::ocl::staged_copies();
+  round_trip(1500, 1001, 1503, 1600, 64);
+  EXPECT_EQ(lai::ocl::staged_copies(), before);
+}
+
+// 1200 x 1050 f64 (10 MB): the uploads of A, U_B and VT_B (8.8 MB each) and
+// the downloads of U (10 MB) and VT (8.8 MB) are staged.
+TEST(Staging, SvdResultsIdenticalWithAndWithoutStaging) {
+  const int m = 1200, n = 1050;
+  std::vector<double> A0(static_cast<std::size_t>(m) * n);
+  std::mt19937_64 g(11);
+  std::normal_distribution<double> nd;
+  for (double& v : A0) v = nd(g);
+  const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+  auto run = [&](const char* staging, std::vector<double>& s, std::vector<double>& U, std::vector<double>& VT) {
+    EnvGuard env(staging);
+    std::vector<double> A = A0;
+    s.assign(n, 0);
+    U.assign(static_cast<std::size_t>(m) * n, 0);
+    VT.assign(static_cast<std::size_t>(n) * n, 0);
+    int info = -1;
+    ASSERT_EQ(lai_dgesvd_ex('S', 'S', m, n, A.data(), m, s.data(), U.data(), m, VT.data(), n, &info, &gpu),
+              LAI_SUCCESS)
+        << lai_last_error();
+    ASSERT_EQ(info, 0);
+  };
+  std::vector<double> s1, U1, VT1, s0, U0, VT0;
+  const std::size_t before = lai::ocl::staged_copies();
+  run("1", s1, U1, VT1);
+  EXPECT_EQ(lai::ocl::staged_copies() - before, 5u);  // A, U_B, VT_B up; U, VT down
+  run("0", s0, U0, VT0);
+  EXPECT_EQ(lai::ocl::staged_copies() - before, 5u);
+  EXPECT_EQ(std::memcmp(s1.data(), s0.data(), 8 * s0.size()), 0);
+  EXPECT_EQ(std::memcmp(U1.data(), U0.data(), 8 * U0.size()), 0);
+  EXPECT_EQ(std::memcmp(VT1.data(), VT0.data(), 8 * VT0.size()), 0);
+  EXPECT_GT(s0[0], 0.0);
+}
+
+}  // namespace
