@@ -39,11 +39,11 @@ const std::vector<Stage>& stages() {
       // One-stage Golub-Kahan bidiagonalization and back-transformation helpers
       // of lai_dgesvd's GPU path (runtime/src/svd/gesvd_opencl.cpp).
       {"bidiagonalize", "opencl_svd_bidiag.cl.in", "opencl_svd_bidiag_kernel.cl.in", {"onestage"},
-       {"WG", "NB", "COLS", "RTEAM"}},
+       {"WG", "NB", "COLS", "RTEAM", "UNORM"}},
       // Singular values of the bidiagonal by bisection (values-only path of
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
-       {"WG", "TEAM"}},
+       {"WG", "TEAM", "COUNT"}},
   };
   return s;
 }
@@ -80,19 +80,21 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   auto need = [&](bool ok, const std::string& rule) {
     if (!ok) throw InputError(where + ": parameters violate " + rule);
   };
-  const long long wg = p.at("WG"), nb = p.at("NB"), cols = p.at("COLS"), rteam = p.at("RTEAM");
+  const long long wg = p.at("WG"), nb = p.at("NB"), cols = p.at("COLS"), rteam = p.at("RTEAM"),
+                  unorm = p.at("UNORM");
   need(wg >= 32 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [32, 1024]");
   need(nb >= 1 && nb <= 128, "NB (panel width) in [1, 128]");
   need(cols >= 1 && cols <= 1024, "COLS (columns per partial sum of the gemv) in [1, 1024]");
   need(rteam >= 1 && rteam <= 32 && (rteam & (rteam - 1)) == 0,
        "RTEAM (items per row of y_row/x_next) a power of 2 in [1, 32]");
+  need(unorm == 0 || unorm == 1, "UNORM (y_row's partial norms for larfg_gemv_n) in {0, 1}");
   // The largest __local need of one kernel of the stage: larfg_gemv_t's three
   // reduction buffers, larfg_gemv_n's two and its chunk of u, y_row's and
-  // x_next's four panel vectors (and, with RTEAM > 1, their two reduction
-  // buffers).
-  const long long need_elems = std::max({3 * wg, 2 * wg + cols, 4 * nb + (rteam > 1 ? 2 * wg : 0)});
+  // x_next's four panel vectors (and, with RTEAM > 1 or UNORM, their two
+  // reduction buffers).
+  const long long need_elems = std::max({3 * wg, 2 * wg + cols, 4 * nb + (rteam > 1 || unorm != 0 ? 2 * wg : 0)});
   need(need_elems * static_cast<long long>(elem) <= 49152,
-       "local memory max(3*WG, 2*WG + COLS, 4*NB + (RTEAM > 1 ? 2*WG : 0))*elem <= 48 KB (is " +
+       "local memory max(3*WG, 2*WG + COLS, 4*NB + (RTEAM > 1 or UNORM ? 2*WG : 0))*elem <= 48 KB (is " +
            std::to_string(need_elems * static_cast<long long>(elem)) + " bytes)");
 }
 
@@ -105,6 +107,8 @@ void check_bisect_config(const Params& p, std::size_t elem, const std::string& w
   const long long wg = p.at("WG"), team = p.at("TEAM");
   need(wg >= 1 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [1, 1024]");
   need(team >= 1 && team <= 64 && team <= wg && (team & (team - 1)) == 0, "TEAM a power of 2 in [1, min(64, WG)]");
+  need(p.at("COUNT") >= 0 && p.at("COUNT") <= 2,
+       "COUNT (0: Golub-Kahan count, 1: qd count above XQ, 2: 1 without its clamp unless needed) in {0, 1, 2}");
   need(wg * static_cast<long long>(elem + 4) <= 49152, "local memory WG*(elem+4) <= 48 KB");
 }
 

@@ -177,6 +177,29 @@ void random_sizes() {
   }
 }
 
+// Values on both sides of XQ, where the kernel switches from the qd count
+// (above) to the Golub-Kahan count (below): graded from 1 to 1e-200 (f64;
+// XQ = 2^-450 ~ 3e-136) or 1e-20 (f32; XQ = 2^-36 ~ 1.5e-11), with each
+// count (COUNT=1, the default; 0; 2) and the relative bound.
+template <class T>
+void graded_across_xq() {
+  std::mt19937_64 g(23);
+  std::uniform_real_distribution<double> u(0.5, 1.0);
+  const double decades = std::is_same_v<T, double> ? 200.0 : 20.0;
+  for (int n : {64, 300}) {
+    Bidiag<T> B;
+    B.d.resize(n);
+    B.e.assign(n, T(0));
+    for (int i = 0; i < n; ++i) B.d[i] = static_cast<T>(u(g) * std::pow(10.0, -decades * i / (n - 1)));
+    for (int i = 0; i + 1 < n; ++i) B.e[i] = static_cast<T>(u(g) * std::pow(10.0, -decades * (i + 0.5) / (n - 1)));
+    const std::vector<double> ref = reference(B);
+    for (const char* opt : {"", "-DWG=256 -DTEAM=8 -DCOUNT=0", "-DWG=256 -DTEAM=8 -DCOUNT=2"}) {
+      check(std::string(tag<T>()) + " graded to 1e-" + std::to_string(static_cast<int>(decades)) + " " + opt, B,
+            device_values(B, opt), ref, true);
+    }
+  }
+}
+
 template <class T>
 void graded() {
   std::mt19937_64 g(11);
@@ -291,7 +314,8 @@ void option_variants() {
   const Bidiag<T> B = random_bidiag<T>(257, g);
   const std::vector<double> ref = reference(B);
   for (const char* opt : {"-DWG=64 -DTEAM=1", "-DWG=32 -DTEAM=2", "-DWG=64 -DTEAM=32", "-DWG=64 -DTEAM=64",
-                          "-DWG=128 -DTEAM=16", "-DWG=1 -DTEAM=1"}) {
+                          "-DWG=128 -DTEAM=16", "-DWG=1 -DTEAM=1", "-DWG=256 -DTEAM=8 -DCOUNT=0",
+                          "-DWG=256 -DTEAM=8 -DCOUNT=2"}) {
     check(std::string(tag<T>()) + " random " + opt, B, device_values(B, opt), ref, true);
   }
   // n not a multiple of WG / TEAM and n < items of one group.
@@ -315,6 +339,14 @@ TEST(SvdBisect, GradedF64) {
 TEST(SvdBisect, GradedF32) {
   REQUIRE_DEVICE();
   graded<float>();
+}
+TEST(SvdBisect, GradedAcrossCountSwitchF64) {
+  REQUIRE_DEVICE();
+  graded_across_xq<double>();
+}
+TEST(SvdBisect, GradedAcrossCountSwitchF32) {
+  REQUIRE_DEVICE();
+  graded_across_xq<float>();
 }
 TEST(SvdBisect, ZerosAndSplitsF64) {
   REQUIRE_DEVICE();

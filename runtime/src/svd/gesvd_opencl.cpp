@@ -271,6 +271,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // Contiguous copies of the column (from its diagonal down) and of the row
   // (right of the diagonal) whose reflector the next fused launch generates.
   ocl::PooledBuffer dcb = ocl::acquire_buffer(rt, es * M), dub = ocl::acquire_buffer(rt, es * N);
+  // y_row's per-group partial max|x| and sum x^2 of the row reflector's
+  // vector (UNORM=1; at most one group per row).
+  ocl::PooledBuffer dnp = ocl::acquire_buffer(rt, es * 2 * (static_cast<std::size_t>(N) + 1));
   {
     const T zero = 0;
     // taup(N-1) (no row reflector for the last column) and e(N-1) stay 0.
@@ -301,6 +304,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // The arguments before i, p, j (and the per-launch sizes) never change.
   launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get());
   launch.args_from(K.y_row, 0, N, a, ldA, x, ldx, y, ldy, dtq.get(), scr, ub);
+  launch.args_from(K.y_row, 13, dnp.get());
   launch.args_from(K.larfg_gemv_n, 0, M, N, a, ldA, y, ldy, scr, P, ub, de.get(), dtp.get());
   launch.args_from(K.x_next, 0, M, a, ldA, x, ldx, y, ldy, dtp.get(), scr, P, cb);
   for (int p = 0; p < N; p += NB) {
@@ -318,11 +322,13 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
       // 2: Y(i+1:N, j) final, row i updated into ub.
       launch.args_from(K.y_row, 10, i, p, j);
-      launch.run(K.y_row, team_items(N - i - 1));
+      const std::size_t yrow_items = team_items(N - i - 1);
+      launch.run(K.y_row, yrow_items);
       // 3: G(i) of A(i, i+1:N) (from ub) fused with the partial sums of X, t3, t4.
       const int nc = N - i - 1, nrb = (M - i - 1 + wg - 1) / wg, cols = pick_cols(nrb, nc),
                 nch = (nc + cols - 1) / cols;
-      launch.args_from(K.larfg_gemv_n, 11, i, p, j, nrb, nch, cols);
+      launch.args_from(K.larfg_gemv_n, 11, i, p, j, nrb, nch, cols, dnp.get(),
+                       static_cast<int>(round_up(yrow_items, uwg) / uwg));
       launch.run(K.larfg_gemv_n, uwg * static_cast<std::size_t>(nrb * nch + 2 * j + 1));
       // 4: X(i+1:M, j) final; column i+1 updated (into cb) when in this panel.
       const int next = j + 1 < nbt ? 1 : 0;
