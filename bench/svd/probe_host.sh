@@ -1,6 +1,6 @@
 #!/bin/bash
 # Host-side probes of the GPU SVD on the device machine (session 5):
-#  1. A/B in alternating processes: values-only f64 SVDs at SIZES under each
+#  1. A/B in alternating processes: f64 SVDs (JOBS, default N: values only) at SIZES under each
 #     of VARIANTS (';' between variants, ',' between the VAR=value settings
 #     of one; values may hold spaces), ROUNDS times, the stage times of each
 #     call. Default: plain copies (LAI_STAGING=0) against the staged ones
@@ -9,7 +9,8 @@
 #     old and new array handling, on the bidiagonal of a Gaussian matrix, with
 #     OpenBLAS's default threads and with 1.
 # Usage on the device (after run_device.sh or alone: it builds if needed):
-#   OUT=... bash bench/svd/probe_host.sh      (SIZES=2048,4096 ROUNDS=2 BD_SIZES="2048 4096"; BD_SIZES=none skips 2.)
+#   OUT=... bash bench/svd/probe_host.sh      (SIZES=2048,4096 ROUNDS=2 JOBS=N BD_SIZES="2048 4096";
+#   BD_SIZES=none skips 2.; JOBS=S times thin vectors)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT:-/tmp/probe-host}; mkdir -p "$OUT"
@@ -27,7 +28,7 @@ fi
 export LAI_OPENCL_CACHE_DIR=${LAI_OPENCL_CACHE_DIR:-$BUILD/cl-cache}
 mkdir -p /tmp/probe-work
 {
-  echo "== A/B: values-only f64, sizes $SIZES, $ROUNDS rounds"
+  echo "== A/B: f64 jobs ${JOBS:-N}, sizes $SIZES, $ROUNDS rounds"
   IFS=';' read -ra VARS <<< "$VARIANTS"
   for r in $(seq 1 "$ROUNDS"); do
     for v in "${VARS[@]}"; do
@@ -35,7 +36,7 @@ mkdir -p /tmp/probe-work
       echo "-- round $r $v"
       env "${SETS[@]}" "$BUILD/lai-bench-svd" \
         --out /tmp/probe-work/ab.json --sv-dir /tmp/probe-work --sizes "$SIZES" --tall none --batched none \
-        --dtypes f64 --jobs N --no-cpu --reps 5 --budget-s 30 2>&1 | grep -E "^square|stages" | cut -c1-260
+        --dtypes f64 --jobs "${JOBS:-N}" --no-cpu --reps 5 --budget-s 30 2>&1 | grep -E "^square|stages" | sed -E "s/k:.*//" | cut -c1-460
     done
   done
   echo "== bdsdc_probe"

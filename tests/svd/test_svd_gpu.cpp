@@ -194,6 +194,37 @@ TEST(SvdGpu, StageTimesOfTheInternalEntry) {
             << t.download << " s, total " << t.total << " s, " << t.launches << " launches\n";
 }
 
+// The bidiagonal SVD with vectors: bdsdc_hybrid when LAI_SVD_DC=hybrid (its
+// merges counted in the stage times), LAPACK ?bdsdc with LAI_SVD_DC=lapack
+// (no merges counted) and by default on a CPU device such as PoCL; the
+// results meet the ratio bound either way.
+TEST(SvdGpu, BidiagonalSvdRoutineFollowsLaiSvdDc) {
+  std::mt19937_64 g(12);
+  const Mat<double> A0 = svdtest::random_matrix<double>(120, 90, 1.0, g);
+  for (const char* dc : {"hybrid", "lapack", ""}) {
+    setenv("LAI_SVD_DC", dc, 1);
+    setenv("LAI_SVD_DC_LEAF", "8", 1);
+    Mat<double> A = A0;
+    std::vector<double> s(90), U(120 * 90), VT(90 * 90);
+    lai::svd::GpuSvdStageTimes t;
+    int info = -1;
+    lai::svd::gesvd_opencl<double>('S', 'S', 120, 90, A.a.data(), 120, s.data(), U.data(), 120, VT.data(), 90,
+                                   &info, &t);
+    unsetenv("LAI_SVD_DC");
+    unsetenv("LAI_SVD_DC_LEAF");
+    EXPECT_EQ(info, 0);
+    if (std::string(dc) == "hybrid") {
+      EXPECT_GE(t.dc_merges, 7) << "90 rows in leaves of at most 8: at least 7 merges";
+    } else {
+      EXPECT_EQ(t.dc_merges, 0) << "LAI_SVD_DC=" << dc;
+    }
+    const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), 120, 90, VT.data(), 90, 90);
+    EXPECT_LT(r.usv, svdtest::kThreshold) << dc;
+    EXPECT_LT(r.u, svdtest::kThreshold) << dc;
+    EXPECT_LT(r.vt, svdtest::kThreshold) << dc;
+  }
+}
+
 // Timing of the bidiagonalization (values only, f64) for the sizes in
 // LAI_SVD_GPU_TIMING_N (comma separated, e.g. 512,1024); skipped without it.
 // Prints the stage time, the launches and the launches per column, so that a

@@ -1,6 +1,7 @@
 // GPU GEMM (generated portable and NVIDIA tensor-core kernels), one level of
 // a fast scheme on the GPU, and bandwidth-tuned batched 4x4 launches.
 #include "opencl/gpu.h"
+#include "opencl/staging.h"
 
 #include "opencl/backend.h"
 
@@ -326,11 +327,9 @@ void upload_operand(const Runtime& rt, const GemmConfig& cfg, cl_mem dst, int ro
                                 nullptr),
             "clEnqueueFillBuffer", dev);
     }
-    const std::size_t origin[3] = {0, 0, 0};
-    const std::size_t region[3] = {es * static_cast<std::size_t>(cols0), static_cast<std::size_t>(rows0), 1};
-    check(clEnqueueWriteBufferRect(rt.queue, dst, CL_FALSE, origin, origin, region, es * cols, 0,
-                                   es * static_cast<std::size_t>(lds), 0, src, 0, nullptr, nullptr),
-          "clEnqueueWriteBufferRect", dev);
+    // Large operands through the pinned staging buffers (staging.h; a plain
+    // copy below its threshold): rows0 "columns" of cols0 elements each.
+    write_columns(rt, dst, 0, es * cols, src, es * static_cast<std::size_t>(lds), es * cols0, rows0, "GEMM operand");
     return;
   }
   // Stored transposed: cols0 rows of rows0 (ld lds); upload raw, transpose on the device.
@@ -410,11 +409,7 @@ void gemm_host(bool row_major, int transa, int transb, int m, int n, int k, T al
   } else {
     gemm_device<T>(rt, cfg, Mp, Np, Kp, alpha, a.get(), Kp, 0, b.get(), Np, 0, beta, c.get(), Np, 0, 1, nullptr);
   }
-  const std::size_t origin[3] = {0, 0, 0};
-  const std::size_t region[3] = {es * static_cast<std::size_t>(n), static_cast<std::size_t>(m), 1};
-  check(clEnqueueReadBufferRect(rt.queue, c.get(), CL_TRUE, origin, origin, region, es * Np, 0,
-                                es * static_cast<std::size_t>(ldc), 0, C, 0, nullptr, nullptr),
-        "clEnqueueReadBufferRect(C)", dev);
+  read_columns(rt, c.get(), 0, es * Np, C, es * static_cast<std::size_t>(ldc), es * n, m, "C");
 }
 
 template <class T>

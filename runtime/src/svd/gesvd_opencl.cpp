@@ -12,6 +12,7 @@
 // product needs an offset; that doubles its flops on average but keeps it
 // at GEMM speed.
 #include "svd/gesvd_opencl.h"
+#include "svd/bdsdc_hybrid.h"
 #include "svd/bisect_opencl.h"
 #include "svd/host_array.h"
 #include "svd/lapack_dispatch.h"
@@ -389,8 +390,33 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     // workspace; dbdsqr, the fallback, 4 N.
     HostArray<T> work(3 * nn + 4 * static_cast<std::size_t>(N));
     HostArray<int> iwork(8 * static_cast<std::size_t>(N));
-    routine = std::string(Lapack<T>::prefix) + "bdsdc";
-    linfo = Lapack<T>::bdsdc(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, work.data(), iwork.data());
+    // Divide and conquer with the merges' products on the device (what the
+    // time of ?bdsdc is at large n, bdsdc_hybrid.h) on a GPU above one
+    // LAPACK leaf block; LAPACK's ?bdsdc otherwise and when it fails.
+    const HybridDcOptions dco = hybrid_dc_options_from_env();
+    const char* dc_env = std::getenv("LAI_SVD_DC");
+    const bool hybrid = dc_env != nullptr && *dc_env != '\0' ? std::string(dc_env) == "hybrid"
+                                                              : rt.device.gpu && N > dco.leaf;
+    if (hybrid) {
+      routine = std::string(Lapack<T>::prefix) + "bdsdc_hybrid";
+      HybridDcStats st;
+      linfo = bdsdc_hybrid<T>(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, dco, &st);
+      tm.dc_merges = st.merges;
+      tm.dc_gpu_merges = st.gpu_merges;
+      tm.dc_leaves = st.seconds_leaves;
+      tm.dc_deflate = st.seconds_deflate;
+      tm.dc_secular = st.seconds_secular;
+      tm.dc_products = st.seconds_products;
+      if (linfo != 0) {
+        d = d0;
+        e = e0;
+        routine += "+";
+      }
+    }
+    if (!hybrid || linfo != 0) {
+      routine += std::string(Lapack<T>::prefix) + "bdsdc";
+      linfo = Lapack<T>::bdsdc(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, work.data(), iwork.data());
+    }
     if (linfo != 0) {
       // Divide and conquer failed: QR iteration on the same bidiagonal,
       // from U = VT = I.

@@ -1,8 +1,10 @@
 // lai_?gesvd on the OpenCL device (docs/svd.md, "GPU SVD for large
 // matrices"): one-stage Golub-Kahan bidiagonalization on the device (kernels
 // generated from factors/svd/bidiag_onestage.json, trailing updates by the
-// GEMM leaf), the bidiagonal SVD on the host with LAPACK (dbdsqr for values
-// only, dbdsdc with vectors; s-versions for f32), the back-transformation
+// GEMM leaf), the bidiagonal SVD (values only: bisection on the device;
+// with vectors: divide and conquer with the merges' products on the device,
+// bdsdc_hybrid.h, on a GPU from n = 513, else LAPACK ?bdsdc; LAI_SVD_DC =
+// hybrid | lapack forces one), the back-transformation
 // U = Q_B U_B, V^T = V_B^T P_B^T on the device as compact-WY blocks of GEMMs.
 // m < n works on A^T. Build options of the bidiagonalization kernels come
 // from the tuning table (kernel lai_svd_bidiag_<dtype>) unless
@@ -19,11 +21,17 @@ namespace lai::svd {
 struct GpuSvdStageTimes {
   double upload = 0;          // A to the device (+ transpose for m < n, + scaling)
   double bidiagonalize = 0;   // device: dgebrd-like reduction to upper bidiagonal
-  double host_bidiag_svd = 0; // d, e to the host and LAPACK dbdsqr/dbdsdc there
+  double host_bidiag_svd = 0; // d, e to the host and the bidiagonal SVD (device bisection, or
+                              // with vectors bdsdc_hybrid / LAPACK ?bdsdc)
   double back_transform = 0;  // U_B/V_B up, Q_B U_B and P_B V_B on the device
   double download = 0;        // results to the caller's arrays
   double total = 0;
   long long launches = 0;     // kernel enqueues (GEMMs included)
+  // Inside host_bidiag_svd with vectors and bdsdc_hybrid (bdsdc_hybrid.h):
+  // its merges (those multiplying on the GPU) and the seconds of its parts,
+  // summed over threads (the tree's halves run in parallel).
+  int dc_merges = 0, dc_gpu_merges = 0;
+  double dc_leaves = 0, dc_deflate = 0, dc_secular = 0, dc_products = 0;
   // With LAI_SVD_PROFILE=1 on a profiling queue: device time per kernel
   // (event start..end summed over its launches, GEMMs as "gemm"); else empty.
   struct Kernel {

@@ -1,0 +1,446 @@
+// Divide and conquer bidiagonal SVD with GPU products (bdsdc_hybrid.h says
+// what and why). LAPACK does the parts that decide accuracy: ?lasd0 on the
+// small blocks, ?lasd2 (deflation), ?lasd4 (each secular root), ?lamrg; this
+// file organises the tree, runs the independent pieces in parallel, builds
+// the K x K singular vectors from the roots (the Lowner construction that
+// makes them orthogonal) and does the two products of each merge.
+#include "svd/bdsdc_hybrid.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <numeric>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "opencl/backend.h"
+#include "svd/host_array.h"
+
+extern "C" {
+void dlasd0_(const int* n, const int* sqre, double* d, double* e, double* u, const int* ldu, double* vt,
+             const int* ldvt, const int* smlsiz, int* iwork, double* work, int* info);
+void slasd0_(const int* n, const int* sqre, float* d, float* e, float* u, const int* ldu, float* vt, const int* ldvt,
+             const int* smlsiz, int* iwork, float* work, int* info);
+void dlasd2_(const int* nl, const int* nr, const int* sqre, int* k, double* d, double* z, const double* alpha,
+             const double* beta, double* u, const int* ldu, double* vt, const int* ldvt, double* dsigma, double* u2,
+             const int* ldu2, double* vt2, const int* ldvt2, int* idxp, int* idx, int* idxc, int* idxq, int* coltyp,
+             int* info);
+void slasd2_(const int* nl, const int* nr, const int* sqre, int* k, float* d, float* z, const float* alpha,
+             const float* beta, float* u, const int* ldu, float* vt, const int* ldvt, float* dsigma, float* u2,
+             const int* ldu2, float* vt2, const int* ldvt2, int* idxp, int* idx, int* idxc, int* idxq, int* coltyp,
+             int* info);
+void dlasd4_(const int* n, const int* i, const double* d, const double* z, double* delta, const double* rho,
+             double* sigma, double* work, int* info);
+void slasd4_(const int* n, const int* i, const float* d, const float* z, float* delta, const float* rho, float* sigma,
+             float* work, int* info);
+void dlamrg_(const int* n1, const int* n2, const double* a, const int* dtrd1, const int* dtrd2, int* index);
+void slamrg_(const int* n1, const int* n2, const float* a, const int* dtrd1, const int* dtrd2, int* index);
+}
+
+namespace lai::svd {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+constexpr int kSmlsiz = 25;  // LAPACK's ilaenv choice for ?bdsdc's leaves
+
+template <class T>
+struct Lapack;
+template <>
+struct Lapack<double> {
+  static void lasd0(int n, int sqre, double* d, double* e, double* u, int ldu, double* vt, int ldvt, int* iw,
+                    double* w, int* info) {
+    dlasd0_(&n, &sqre, d, e, u, &ldu, vt, &ldvt, &kSmlsiz, iw, w, info);
+  }
+  static void lasd2(int nl, int nr, int sqre, int* k, double* d, double* z, double alpha, double beta, double* u,
+                    int ldu, double* vt, int ldvt, double* dsigma, double* u2, int ldu2, double* vt2, int ldvt2,
+                    int* idxp, int* idx, int* idxc, int* idxq, int* coltyp, int* info) {
+    dlasd2_(&nl, &nr, &sqre, k, d, z, &alpha, &beta, u, &ldu, vt, &ldvt, dsigma, u2, &ldu2, vt2, &ldvt2, idxp, idx,
+            idxc, idxq, coltyp, info);
+  }
+  static void lasd4(int n, int i, const double* d, const double* z, double* delta, double rho, double* sigma,
+                    double* work, int* info) {
+    dlasd4_(&n, &i, d, z, delta, &rho, sigma, work, info);
+  }
+  static void lamrg(int n1, int n2, const double* a, int s1, int s2, int* index) { dlamrg_(&n1, &n2, a, &s1, &s2, index); }
+  static double nrm2(int n, const double* x) { return cblas_dnrm2(n, x, 1); }
+  static void gemm(bool ta, int m, int n, int k, const double* a, int lda, const double* b, int ldb, double* c,
+                   int ldc) {
+    cblas_dgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+  }
+};
+template <>
+struct Lapack<float> {
+  static void lasd0(int n, int sqre, float* d, float* e, float* u, int ldu, float* vt, int ldvt, int* iw, float* w,
+                    int* info) {
+    slasd0_(&n, &sqre, d, e, u, &ldu, vt, &ldvt, &kSmlsiz, iw, w, info);
+  }
+  static void lasd2(int nl, int nr, int sqre, int* k, float* d, float* z, float alpha, float beta, float* u, int ldu,
+                    float* vt, int ldvt, float* dsigma, float* u2, int ldu2, float* vt2, int ldvt2, int* idxp,
+                    int* idx, int* idxc, int* idxq, int* coltyp, int* info) {
+    slasd2_(&nl, &nr, &sqre, k, d, z, &alpha, &beta, u, &ldu, vt, &ldvt, dsigma, u2, &ldu2, vt2, &ldvt2, idxp, idx,
+            idxc, idxq, coltyp, info);
+  }
+  static void lasd4(int n, int i, const float* d, const float* z, float* delta, float rho, float* sigma, float* work,
+                    int* info) {
+    slasd4_(&n, &i, d, z, delta, &rho, sigma, work, info);
+  }
+  static void lamrg(int n1, int n2, const float* a, int s1, int s2, int* index) { slamrg_(&n1, &n2, a, &s1, &s2, index); }
+  static float nrm2(int n, const float* x) { return cblas_snrm2(n, x, 1); }
+  static void gemm(bool ta, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+                   int ldc) {
+    cblas_sgemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
+                ldc);
+  }
+};
+
+// f(i) for i in [0, count) on up to `threads` threads, in chunks.
+template <class F>
+void parallel_for(int count, int threads, F&& f) {
+  if (threads <= 1 || count < 64) {
+    for (int i = 0; i < count; ++i) f(i);
+    return;
+  }
+  const int chunk = std::max(8, count / (threads * 4));
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (;;) {
+      const int b = next.fetch_add(chunk);
+      if (b >= count) return;
+      const int end = std::min(count, b + chunk);
+      for (int i = b; i < end; ++i) f(i);
+    }
+  };
+  std::vector<std::thread> pool;
+  const int nt = std::min(threads, (count + chunk - 1) / chunk);
+  for (int t = 1; t < nt; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& th : pool) th.join();
+}
+
+// Work arrays of the merges, allocated (and their pages touched, by all
+// threads) once per call instead of per merge: the merge of rows f..f+N-1
+// takes each pool's elements from f * stride on, at most (N + 17) (N + 1),
+// so the merges that run at the same time (disjoint rows, parents after
+// children) never share any. Page faults of fresh arrays per merge had cost
+// more than the merges' products.
+template <class T>
+struct Pools {
+  Pools(int n, int threads)
+      : stride(static_cast<std::size_t>(n) + 24),
+        size(stride * (static_cast<std::size_t>(n) + 1)),
+        u2(size), vt2(size), ql(size), qr(size) {
+    for (HostArray<T>* a : {&u2, &vt2, &ql, &qr}) {
+      T* p = a->data();
+      const std::size_t chunk = std::size_t{1} << 18;
+      const int nchunks = static_cast<int>((size + chunk - 1) / chunk);
+      parallel_for(nchunks, threads, [&](int c) {
+        const std::size_t b = static_cast<std::size_t>(c) * chunk;
+        std::fill(p + b, p + std::min(size, b + chunk), T(0));
+      });
+    }
+  }
+  T* at(HostArray<T>& a, int f) { return a.data() + static_cast<std::size_t>(f) * stride; }
+  std::size_t stride, size;
+  HostArray<T> u2, vt2, ql, qr;  // ql, qr: ?lasd4's DELTA and WORK, then the K x K vectors
+};
+
+template <class T>
+class Solver {
+ public:
+  Solver(T* d, T* e, T* U, int ldu, T* VT, int ldvt, const HybridDcOptions& o, HybridDcStats& st, int n,
+         Pools<T>& pools, int threads)
+      : d_(d), e_(e), U_(U), VT_(VT), ldu_(ldu), ldvt_(ldvt), o_(o), st_(st), idxq_(static_cast<std::size_t>(n)),
+        pools_(pools), threads_(threads) {}
+
+  // The block of rows f..f+n-1 (n x (n+sqre)): its values into d_[f..],
+  // vectors into the blocks of U_ and VT_, its sorting permutation (1-based,
+  // ascending) into idxq_[f..]. Children of large blocks in parallel.
+  void solve(int f, int n, int sqre) {
+    if (info_.load() != 0) return;
+    if (n <= std::max(o_.leaf, 3)) {
+      leaf(f, n, sqre);
+      return;
+    }
+    const int nl = (n - 1) / 2, nr = n - nl - 1;
+    const T alpha = d_[f + nl], beta = e_[f + nl];
+    if (n >= 2 * o_.leaf && threads_ > 1) {
+      std::thread left([&] { solve(f, nl, 1); });
+      solve(f + nl + 1, nr, sqre);
+      left.join();
+    } else {
+      solve(f, nl, 1);
+      solve(f + nl + 1, nr, sqre);
+    }
+    if (info_.load() != 0) return;
+    merge(f, nl, nr, sqre, alpha, beta);
+  }
+
+  int info() const { return info_.load(); }
+
+ private:
+  void fail(int info) {
+    int zero = 0;
+    info_.compare_exchange_strong(zero, info);
+  }
+
+  void leaf(int f, int n, int sqre) {
+    const Clock::time_point t0 = Clock::now();
+    const int m = n + sqre;
+    HostArray<int> iw(8 * static_cast<std::size_t>(n));
+    HostArray<T> w(3 * static_cast<std::size_t>(m) * m + 2 * static_cast<std::size_t>(m));
+    int info = 0;
+    Lapack<T>::lasd0(n, sqre, d_ + f, e_ + f, U_ + f + static_cast<std::size_t>(f) * ldu_, ldu_,
+                     VT_ + f + static_cast<std::size_t>(f) * ldvt_, ldvt_, iw.data(), w.data(), &info);
+    if (info != 0) {
+      fail(info);
+      return;
+    }
+    int* iq = idxq_.data() + f;
+    std::iota(iq, iq + n, 1);
+    const T* d = d_ + f;
+    std::sort(iq, iq + n, [d](int a, int b) { return d[a - 1] < d[b - 1]; });
+    add([&](HybridDcStats& s) { s.seconds_leaves += since(t0); });
+  }
+
+  void merge(int f, int nl, int nr, int sqre, T alpha, T beta) {
+    Clock::time_point t0 = Clock::now();
+    const int N = nl + nr + 1, M = N + sqre;
+    T* D = d_ + f;
+    T* Ub = U_ + f + static_cast<std::size_t>(f) * ldu_;
+    T* VTb = VT_ + f + static_cast<std::size_t>(f) * ldvt_;
+    int* iq = idxq_.data() + f;
+    // Scale to max 1 as dlasd1 does (the secular solver's tolerances
+    // assume it).
+    T orgnrm = std::max(std::fabs(alpha), std::fabs(beta));
+    D[nl] = 0;
+    for (int i = 0; i < N; ++i) orgnrm = std::max(orgnrm, std::fabs(D[i]));
+    if (orgnrm == T(0)) {
+      // B's block is zero: its values are 0 and the children's vectors
+      // (block diagonal, orthogonal) serve; every order is sorted.
+      std::iota(iq, iq + N, 1);
+      return;
+    }
+    for (int i = 0; i < N; ++i) D[i] /= orgnrm;
+    alpha /= orgnrm;
+    beta /= orgnrm;
+    const int ldvt2 = padded_ld(M);  // <= M + 16
+    T* U2 = pools_.at(pools_.u2, f);
+    T* VT2 = pools_.at(pools_.vt2, f);
+    HostArray<T> z(static_cast<std::size_t>(M)), dsigma(static_cast<std::size_t>(N));
+    HostArray<int> idxp(static_cast<std::size_t>(N)), idx(static_cast<std::size_t>(N)), idxc(static_cast<std::size_t>(N)),
+        coltyp(static_cast<std::size_t>(N));
+    int K = 0, info = 0;
+    Lapack<T>::lasd2(nl, nr, sqre, &K, D, z.data(), alpha, beta, Ub, ldu_, VTb, ldvt_, dsigma.data(), U2, N, VT2,
+                     ldvt2, idxp.data(), idx.data(), idxc.data(), iq, coltyp.data(), &info);
+    if (info != 0) {
+      fail(info);
+      return;
+    }
+    const double t_deflate = since(t0);
+    t0 = Clock::now();
+    double t_products = 0;
+    bool on_gpu = false;
+    if (K == 1) {
+      D[0] = std::fabs(z[0]);
+      for (int j = 0; j < M; ++j) VTb[static_cast<std::size_t>(j) * ldvt_] = VT2[static_cast<std::size_t>(j) * ldvt2];
+      const T sgn = z[0] > 0 ? T(1) : T(-1);
+      for (int i = 0; i < N; ++i) Ub[i] = sgn * U2[i];
+    } else if (!secular(f, K, N, M, D, z.data(), dsigma.data(), U2, VT2, ldvt2, idxc.data(), Ub, VTb, &t_products,
+                        &on_gpu)) {
+      return;
+    }
+    for (int i = 0; i < N; ++i) D[i] *= orgnrm;
+    Lapack<T>::lamrg(K, N - K, D, 1, -1, iq);
+    const double t_all = since(t0);
+    add([&](HybridDcStats& s) {
+      ++s.merges;
+      s.gpu_merges += on_gpu ? 1 : 0;
+      s.seconds_deflate += t_deflate;
+      s.seconds_secular += t_all - t_products;
+      s.seconds_products += t_products;
+    });
+  }
+
+  // The K x K secular problem (K >= 2): roots into D[0..K-1] (ascending),
+  // U(:, 0:K) and VT(0:K, :) of the block. False when a root failed.
+  bool secular(int f, int K, int N, int M, T* D, T* z, const T* dsigma, const T* U2, const T* VT2, int ldvt2,
+               const int* idxc, T* Ub, T* VTb, double* t_products, bool* on_gpu) {
+    std::vector<T> zsign(z, z + K);
+    const T rho = Lapack<T>::nrm2(K, z);
+    for (int i = 0; i < K; ++i) z[i] /= rho;
+    const T rho2 = rho * rho;
+    // Column j of del/sum: dsigma - sigma_j and dsigma + sigma_j (?lasd4's
+    // DELTA and WORK for root j).
+    T* del = pools_.at(pools_.ql, f);
+    T* sum = pools_.at(pools_.qr, f);
+    auto col = [K](T* a, int j) { return a + static_cast<std::size_t>(j) * K; };
+    std::atomic<int> bad{0};
+    parallel_for(K, threads_, [&](int j) {
+      int info = 0;
+      Lapack<T>::lasd4(K, j + 1, dsigma, z, col(del, j), rho2, &D[j], col(sum, j), &info);
+      if (info != 0) bad.store(info);
+    });
+    if (bad.load() != 0) {
+      fail(bad.load());
+      return false;
+    }
+    // z recomputed from the roots (Lowner): the exact updating vector of a
+    // matrix with these singular values, so the vectors below come out
+    // orthogonal. dsigma_i^2 - sigma_j^2 = del(i, j) sum(i, j).
+    std::vector<T> zh(static_cast<std::size_t>(K));
+    parallel_for(K, threads_, [&](int i) {
+      auto ds = [&](int j) { return col(del, j)[i] * col(sum, j)[i]; };
+      T p = ds(K - 1);
+      for (int j = 0; j < i; ++j) p *= ds(j) / (dsigma[i] - dsigma[j]) / (dsigma[i] + dsigma[j]);
+      for (int j = i; j < K - 1; ++j) p *= ds(j) / (dsigma[i] - dsigma[j + 1]) / (dsigma[i] + dsigma[j + 1]);
+      zh[static_cast<std::size_t>(i)] = std::copysign(std::sqrt(std::fabs(p)), zsign[static_cast<std::size_t>(i)]);
+    });
+    // Singular vectors of the K x K problem for root i: right v_j = zh_j /
+    // (dsigma_j^2 - sigma_i^2), left u = (-1, dsigma_j v_j); normalised, rows
+    // in U2's column order (idxc). In place: column i of del becomes column
+    // i of QL, column i of sum row i of QR (QR^T is stored).
+    parallel_for(K, threads_, [&](int i) {
+      T* u = col(del, i);
+      T* v = col(sum, i);
+      for (int j = 0; j < K; ++j) v[j] = zh[static_cast<std::size_t>(j)] / u[j] / v[j];
+      u[0] = -1;
+      for (int j = 1; j < K; ++j) u[j] = dsigma[j] * v[j];
+      const T nu = Lapack<T>::nrm2(K, u), nv = Lapack<T>::nrm2(K, v);
+      std::vector<T> tu(u, u + K), tv(v, v + K);
+      u[0] = tu[0] / nu;
+      v[0] = tv[0] / nv;
+      for (int j = 1; j < K; ++j) {
+        const int jc = idxc[j] - 1;
+        u[j] = tu[static_cast<std::size_t>(jc)] / nu;
+        v[j] = tv[static_cast<std::size_t>(jc)] / nv;
+      }
+    });
+    // U(:, 0:K) = U2(:, 0:K) QL; VT(0:K, :) = QR VT2(0:K, :), QR = sum^T.
+    const Clock::time_point t0 = Clock::now();
+    *on_gpu = K >= o_.gpu_min;
+    if (*on_gpu) {
+      ocl::gemm_opencl<T>(false, 0, 0, N, K, K, T(1), U2, N, del, K, T(0), Ub, ldu_);
+      ocl::gemm_opencl<T>(false, 1, 0, K, M, K, T(1), sum, K, VT2, ldvt2, T(0), VTb, ldvt_);
+    } else {
+      Lapack<T>::gemm(false, N, K, K, U2, N, del, K, Ub, ldu_);
+      Lapack<T>::gemm(true, K, M, K, sum, K, VT2, ldvt2, VTb, ldvt_);
+    }
+    *t_products = since(t0);
+    return true;
+  }
+
+  template <class F>
+  void add(F&& f) {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    f(st_);
+  }
+
+  T* d_;
+  T* e_;
+  T* U_;
+  T* VT_;
+  int ldu_, ldvt_;
+  const HybridDcOptions& o_;
+  HybridDcStats& st_;
+  std::vector<int> idxq_;
+  std::atomic<int> info_{0};
+  std::mutex stats_mu_;
+  Pools<T>& pools_;
+  int threads_ = 1;
+};
+
+}  // namespace
+
+template <class T>
+int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const HybridDcOptions& opt,
+                 HybridDcStats* stats) {
+  HybridDcStats local;
+  HybridDcStats& st = stats != nullptr ? *stats : local;
+  if (n <= 0) return 0;
+  const int threads =
+      opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // U = VT = I: the blocks' off-diagonal parts stay exact zeros, which the
+  // dense products of the merges rely on.
+  parallel_for(n, threads, [&](int j) {
+    T* u = U + static_cast<std::size_t>(j) * ldu;
+    T* v = VT + static_cast<std::size_t>(j) * ldvt;
+    std::fill(u, u + n, T(0));
+    std::fill(v, v + n, T(0));
+    u[j] = v[j] = 1;
+  });
+  T orgnrm = 0;
+  for (int i = 0; i < n; ++i) orgnrm = std::max(orgnrm, std::fabs(d[i]));
+  for (int i = 0; i + 1 < n; ++i) orgnrm = std::max(orgnrm, std::fabs(e[i]));
+  if (orgnrm == T(0)) {
+    std::fill(d, d + n, T(0));
+    return 0;
+  }
+  for (int i = 0; i < n; ++i) d[i] /= orgnrm;
+  for (int i = 0; i + 1 < n; ++i) e[i] /= orgnrm;
+  Pools<T> pools(n > std::max(opt.leaf, 3) ? n : 0, threads);
+  Solver<T> solver(d, e, U, ldu, VT, ldvt, opt, st, n, pools, threads);
+  solver.solve(0, n, 0);
+  if (solver.info() != 0) return solver.info();
+  for (int i = 0; i < n; ++i) d[i] *= orgnrm;
+  // Descending order, vectors with them; a negative value (none expected)
+  // becomes positive with its right vector negated.
+  std::vector<int> perm(static_cast<std::size_t>(n));
+  std::iota(perm.begin(), perm.end(), 0);
+  std::stable_sort(perm.begin(), perm.end(), [d](int a, int b) { return std::fabs(d[a]) > std::fabs(d[b]); });
+  std::vector<T> ds(d, d + n);
+  for (int i = 0; i < n; ++i) d[i] = ds[static_cast<std::size_t>(perm[static_cast<std::size_t>(i)])];
+  // U's columns: through a scratch copy (a pool when there is one).
+  HostArray<T> scratch;
+  T* tmpu = nullptr;
+  if (pools.size >= static_cast<std::size_t>(n) * n) {
+    tmpu = pools.u2.data();
+  } else {
+    scratch = HostArray<T>(static_cast<std::size_t>(n) * n);
+    tmpu = scratch.data();
+  }
+  parallel_for(n, threads, [&](int j) {
+    std::copy_n(U + static_cast<std::size_t>(perm[static_cast<std::size_t>(j)]) * ldu, n,
+                tmpu + static_cast<std::size_t>(j) * n);
+  });
+  parallel_for(n, threads, [&](int j) {
+    std::copy_n(tmpu + static_cast<std::size_t>(j) * n, n, U + static_cast<std::size_t>(j) * ldu);
+  });
+  // VT's rows: gather within each column (contiguous).
+  parallel_for(n, threads, [&](int j) {
+    T* c = VT + static_cast<std::size_t>(j) * ldvt;
+    std::vector<T> tmp(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) tmp[static_cast<std::size_t>(i)] = c[perm[static_cast<std::size_t>(i)]];
+    std::copy_n(tmp.data(), n, c);
+  });
+  for (int i = 0; i < n; ++i) {
+    if (d[i] < 0) {
+      d[i] = -d[i];
+      for (int j = 0; j < n; ++j) VT[i + static_cast<std::size_t>(j) * ldvt] = -VT[i + static_cast<std::size_t>(j) * ldvt];
+    }
+  }
+  return 0;
+}
+
+HybridDcOptions hybrid_dc_options_from_env() {
+  HybridDcOptions o;
+  if (const char* v = std::getenv("LAI_SVD_DC_LEAF"); v != nullptr && *v != '\0') o.leaf = std::max(1, std::atoi(v));
+  if (const char* v = std::getenv("LAI_SVD_DC_GPU_MIN"); v != nullptr && *v != '\0')
+    o.gpu_min = std::max(0, std::atoi(v));
+  return o;
+}
+
+template int bdsdc_hybrid<double>(int, double*, double*, double*, int, double*, int, const HybridDcOptions&,
+                                  HybridDcStats*);
+template int bdsdc_hybrid<float>(int, float*, float*, float*, int, float*, int, const HybridDcOptions&,
+                                 HybridDcStats*);
+
+}  // namespace lai::svd

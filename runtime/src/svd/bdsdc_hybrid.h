@@ -1,0 +1,54 @@
+// Singular values and vectors of an upper bidiagonal matrix by divide and
+// conquer, as LAPACK's ?bdsdc (COMPQ='I') computes them, with the two
+// products of every large merge on the GPU and the merge's scalar work on
+// all host threads. The bidiagonal SVD with vectors of lai_?gesvd's GPU path
+// (gesvd_opencl.cpp) runs here when the device is a GPU and n is large.
+//
+// Why: on the H200 machine ?bdsdc took 1.8-2.1 s of the 2.4 s thin SVD at
+// n=4096 (bench/svd runs 15-16): with the bidiagonal of a random matrix
+// little deflates, so its time is the merges' dense products (2 n^3 flops
+// at the top merge alone), which OpenBLAS on 16 threads ran at a small
+// fraction of their rate, and the sequential secular-equation loops.
+//
+// Method (Gu and Eisenstat's divide and conquer as LAPACK's dlasd0/dlasd1
+// organise it): split B at its middle row into a left block (sqre 1), the
+// row (alpha, beta) and a right block; solve both blocks (recursively, the
+// two in parallel threads; blocks of at most `leaf` rows by LAPACK ?lasd0
+// itself); merge: LAPACK ?lasd2 deflates and forms the K x K secular
+// problem, ?lasd4 finds its K roots (in parallel over the host's threads),
+// the roots give the corrected z (Lowner) and the singular vectors of the
+// K x K problem, and U(:, 1:K) = U2(:, 1:K) QL, VT(1:K, :) = QR VT2(1:K, :)
+// are two dense products: on the GPU (gemm_opencl) when K is at least
+// gpu_min, else cblas. ?lasd3 does the same products blockwise skipping the
+// zero blocks of U2 and VT2; the dense product adds only exact zeros.
+// Finally the values are sorted into descending order with their vectors.
+#pragma once
+
+namespace lai::svd {
+
+struct HybridDcOptions {
+  int leaf = 512;     // blocks of at most this many rows go to LAPACK ?lasd0
+  int gpu_min = 256;  // merges with K >= gpu_min multiply on the GPU
+  int threads = 0;    // host threads for the secular equation; 0: all
+};
+
+struct HybridDcStats {
+  int merges = 0, gpu_merges = 0;
+  double seconds_leaves = 0, seconds_deflate = 0, seconds_secular = 0, seconds_products = 0;
+};
+
+// d (n), e (n-1; destroyed), U (n x n, ldu), VT (n x n, ldvt) as ?bdsdc with
+// UPLO='U', COMPQ='I': on return d holds the singular values in descending
+// order, U and VT the singular vectors. Returns 0, or the INFO of the LAPACK
+// routine that failed (> 0: a secular equation did not converge); then d, e,
+// U and VT hold garbage and the caller falls back to ?bdsdc/?bdsqr on its
+// copy. Throws lai::Error when the GPU product fails, std::bad_alloc.
+template <class T>
+int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const HybridDcOptions& opt,
+                 HybridDcStats* stats);
+
+// Options from the environment: LAI_SVD_DC_LEAF, LAI_SVD_DC_GPU_MIN (the
+// tests' way to take every path at small n), defaults otherwise.
+HybridDcOptions hybrid_dc_options_from_env();
+
+}  // namespace lai::svd

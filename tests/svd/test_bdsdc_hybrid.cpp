@@ -1,0 +1,159 @@
+// bdsdc_hybrid (svd/bdsdc_hybrid.h) against LAPACK's ?bdsdc on PoCL: small
+// leaves (LAPACK ?lasd0 blocks of 4 to 25 rows) so that every bidiagonal
+// takes many merges, products on the device (gpu_min 0) and on the host
+// (gpu_min huge), bidiagonals that deflate little (random, the Golub-Kahan
+// bidiagonal of a Gaussian matrix), much (repeated values, zero entries,
+// identity) and graded ones.
+// Bounds, with eps the dtype's epsilon and n the order:
+//   ||B - U diag(s) VT||_max / (||B||_max n eps) <= 50
+//   ||I - U^T U||_max / (n eps) <= 50, same for VT VT^T
+//   |s_k - s_ref_k| <= 50 n eps s_max (s_ref: LAPACK ?bdsdc), s descending.
+#include <gtest/gtest.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "svd/bdsdc_hybrid.h"
+
+namespace {
+
+template <class T>
+struct Bidiag {
+  std::vector<T> d, e;  // e has n entries, the last unused
+  int n() const { return static_cast<int>(d.size()); }
+};
+
+template <class T>
+std::vector<T> reference(const Bidiag<T>& B) {
+  const int n = B.n();
+  std::vector<T> d = B.d, e = B.e, u(static_cast<std::size_t>(n) * n), vt(static_cast<std::size_t>(n) * n);
+  int info;
+  if constexpr (std::is_same_v<T, double>)
+    info = LAPACKE_dbdsdc(LAPACK_COL_MAJOR, 'U', 'N', n, d.data(), e.data(), u.data(), n, vt.data(), n, nullptr,
+                          nullptr);
+  else
+    info = LAPACKE_sbdsdc(LAPACK_COL_MAJOR, 'U', 'N', n, d.data(), e.data(), u.data(), n, vt.data(), n, nullptr,
+                          nullptr);
+  EXPECT_EQ(info, 0);
+  return d;
+}
+
+struct Ratios {
+  double resid = 0, orth_u = 0, orth_v = 0, values = 0;
+};
+
+template <class T>
+Ratios check(const std::string& what, const Bidiag<T>& B, const lai::svd::HybridDcOptions& o) {
+  const int n = B.n(), ld = n + 3;  // a leading dimension that is not n
+  std::vector<T> d = B.d, e = B.e, U(static_cast<std::size_t>(ld) * n, T(-7)), VT(static_cast<std::size_t>(ld) * n, T(-7));
+  lai::svd::HybridDcStats st;
+  const int info = lai::svd::bdsdc_hybrid<T>(n, d.data(), e.data(), U.data(), ld, VT.data(), ld, o, &st);
+  EXPECT_EQ(info, 0) << what;
+  const std::vector<T> ref = reference(B);
+  const double eps = std::numeric_limits<T>::epsilon(), neps = n * eps;
+  double bmax = 0;
+  for (int i = 0; i < n; ++i) bmax = std::max(bmax, std::fabs(static_cast<double>(B.d[i])));
+  for (int i = 0; i + 1 < n; ++i) bmax = std::max(bmax, std::fabs(static_cast<double>(B.e[i])));
+  Ratios r;
+  auto u = [&](int i, int j) { return static_cast<double>(U[static_cast<std::size_t>(j) * ld + i]); };
+  auto vt = [&](int i, int j) { return static_cast<double>(VT[static_cast<std::size_t>(j) * ld + i]); };
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      double b = i == j ? B.d[i] : (j == i + 1 ? B.e[i] : 0.0), usv = 0, uu = 0, vv = 0;
+      for (int k = 0; k < n; ++k) {
+        usv += u(i, k) * static_cast<double>(d[k]) * vt(k, j);
+        uu += u(k, i) * u(k, j);
+        vv += vt(i, k) * vt(j, k);
+      }
+      if (bmax > 0) r.resid = std::max(r.resid, std::fabs(b - usv) / (bmax * neps));
+      r.orth_u = std::max(r.orth_u, std::fabs((i == j ? 1.0 : 0.0) - uu) / neps);
+      r.orth_v = std::max(r.orth_v, std::fabs((i == j ? 1.0 : 0.0) - vv) / neps);
+    }
+  const double smax = ref.empty() ? 0.0 : static_cast<double>(ref[0]);
+  for (int k = 0; k < n; ++k) {
+    if (k > 0) {
+      EXPECT_LE(d[k], d[k - 1]) << what << ": not descending at k=" << k;
+    }
+    EXPECT_GE(d[k], T(0)) << what;
+    if (smax > 0) r.values = std::max(r.values, std::fabs(static_cast<double>(d[k]) - ref[k]) / (neps * smax));
+  }
+  EXPECT_LE(r.resid, 50) << what;
+  EXPECT_LE(r.orth_u, 50) << what;
+  EXPECT_LE(r.orth_v, 50) << what;
+  EXPECT_LE(r.values, 50) << what;
+  std::printf("  %-40s n %4d merges %3d (gpu %3d)  resid %6.3f  orth %6.3f %6.3f  values %6.3f\n", what.c_str(), n,
+              st.merges, st.gpu_merges, r.resid, r.orth_u, r.orth_v, r.values);
+  return r;
+}
+
+template <class T>
+std::vector<std::pair<std::string, Bidiag<T>>> zoo(int n, std::mt19937_64& g) {
+  std::vector<std::pair<std::string, Bidiag<T>>> z;
+  std::uniform_real_distribution<double> u(-1, 1);
+  Bidiag<T> B;
+  B.d.resize(n);
+  B.e.assign(n, T(0));
+  for (int i = 0; i < n; ++i) B.d[i] = static_cast<T>(u(g));
+  for (int i = 0; i + 1 < n; ++i) B.e[i] = static_cast<T>(u(g));
+  z.push_back({"random", B});
+  for (int i = 0; i < n; ++i) B.d[i] = static_cast<T>(std::sqrt(std::chi_squared_distribution<double>(n - i)(g)));
+  for (int i = 0; i + 1 < n; ++i) B.e[i] = static_cast<T>(std::sqrt(std::chi_squared_distribution<double>(n - i - 1)(g)));
+  z.push_back({"gaussian bidiagonal", B});
+  for (int i = 0; i < n; ++i) B.d[i] = static_cast<T>(std::pow(10.0, -12.0 * i / n) * (0.5 + 0.5 * std::fabs(u(g))));
+  for (int i = 0; i + 1 < n; ++i) B.e[i] = static_cast<T>(std::pow(10.0, -12.0 * (i + 0.5) / n) * std::fabs(u(g)));
+  z.push_back({"graded 1..1e-12", B});
+  for (int i = 0; i < n; ++i) B.d[i] = T(1);
+  for (int i = 0; i + 1 < n; ++i) B.e[i] = T(0);
+  z.push_back({"identity", B});
+  for (int i = 0; i < n; ++i) B.d[i] = static_cast<T>(i % 3 == 0 ? 0.0 : u(g));
+  for (int i = 0; i + 1 < n; ++i) B.e[i] = static_cast<T>(i % 5 == 0 ? 0.0 : u(g));
+  z.push_back({"zero entries", B});
+  for (int i = 0; i < n; ++i) B.d[i] = static_cast<T>(1 + (i % 4) * 0.25);
+  for (int i = 0; i + 1 < n; ++i) B.e[i] = static_cast<T>(1e-9 * u(g));
+  z.push_back({"clustered", B});
+  return z;
+}
+
+template <class T>
+void run(const char* tag) {
+  std::mt19937_64 g(2026);
+  for (int n : {1, 2, 3, 7, 40, 130, 257}) {
+    for (auto& [name, B] : zoo<T>(n, g)) {
+      for (int leaf : {4, 25}) {
+        for (int gpu_min : {0, 1 << 30}) {
+          lai::svd::HybridDcOptions o;
+          o.leaf = leaf;
+          o.gpu_min = gpu_min;
+          o.threads = 3;
+          char what[128];
+          std::snprintf(what, sizeof what, "%s %s leaf %d %s", tag, name.c_str(), leaf, gpu_min == 0 ? "gpu" : "host");
+          check<T>(what, B, o);
+        }
+      }
+    }
+  }
+}
+
+TEST(BdsdcHybrid, AgainstLapackF64) { run<double>("f64"); }
+TEST(BdsdcHybrid, AgainstLapackF32) { run<float>("f32"); }
+
+TEST(BdsdcHybrid, ZeroMatrix) {
+  std::vector<double> d(50, 0.0), e(50, 0.0), U(2500, 5.0), VT(2500, 5.0);
+  lai::svd::HybridDcOptions o;
+  o.leaf = 4;
+  ASSERT_EQ(lai::svd::bdsdc_hybrid<double>(50, d.data(), e.data(), U.data(), 50, VT.data(), 50, o, nullptr), 0);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(d[i], 0.0);
+    for (int j = 0; j < 50; ++j) {
+      EXPECT_EQ(U[j * 50 + i], i == j ? 1.0 : 0.0);
+      EXPECT_EQ(VT[j * 50 + i], i == j ? 1.0 : 0.0);
+    }
+  }
+}
+
+}  // namespace
