@@ -6,6 +6,9 @@
 // the plain copies.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -134,6 +137,51 @@ TEST(Staging, SvdResultsIdenticalWithAndWithoutStaging) {
   EXPECT_EQ(std::memcmp(U1.data(), U0.data(), 8 * U0.size()), 0);
   EXPECT_EQ(std::memcmp(VT1.data(), VT0.data(), 8 * VT0.size()), 0);
   EXPECT_GT(s0[0], 0.0);
+}
+
+}  // namespace
+
+namespace {
+
+// The GPU path checks A for NaN/Inf while its upload copies the columns
+// (gesvd_opencl with max_abs < 0, as lai_dgesvd calls it): the first
+// non-finite element in column order is named, nothing is written, also
+// when several copying threads each meet one (staged, 4 threads), for m < n
+// (A is uploaded as it is and transposed on the device) and on the plain
+// path (below the staging threshold).
+TEST(Staging, NonFiniteFoundByTheUploadFirstInColumnOrder) {
+  const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+  struct Case {
+    int m, n;
+    const char* staging;
+    std::vector<std::array<int, 3>> bad;  // row, column, kind (0 NaN, 1 +Inf, 2 -Inf)
+    const char* expect;
+  };
+  const std::vector<Case> cases = {
+      {1200, 1050, "1", {{700, 901, 0}, {5, 900, 1}, {3, 1000, 0}, {1199, 1049, 2}}, "A(5,900) = +Inf"},
+      {1200, 1050, "1", {{0, 3, 2}, {9, 1040, 0}}, "A(0,3) = -Inf"},
+      {1050, 1200, "1", {{1049, 1199, 0}, {17, 640, 0}}, "A(17,640) = NaN"},
+      {60, 40, "0", {{59, 39, 1}, {2, 39, 0}}, "A(2,39) = NaN"},
+  };
+  for (const Case& c : cases) {
+    EnvGuard env(c.staging);
+    EnvGuard threads("4", "LAI_STAGING_THREADS");
+    std::vector<double> A(static_cast<std::size_t>(c.m) * c.n, 0.25);
+    for (const auto& b : c.bad) {
+      const double v = b[2] == 0 ? std::nan("") : (b[2] == 1 ? HUGE_VAL : -HUGE_VAL);
+      A[static_cast<std::size_t>(b[1]) * c.m + static_cast<std::size_t>(b[0])] = v;
+    }
+    const int k = std::min(c.m, c.n);
+    std::vector<double> s(k, -3.0), U(static_cast<std::size_t>(c.m) * k, -3.0), VT(static_cast<std::size_t>(k) * c.n, -3.0);
+    int info = -1;
+    EXPECT_EQ(lai_dgesvd_ex('S', 'S', c.m, c.n, A.data(), c.m, s.data(), U.data(), c.m, VT.data(), k, &info, &gpu),
+              LAI_ERROR_NOT_FINITE)
+        << c.m << "x" << c.n;
+    EXPECT_NE(std::string(lai_last_error()).find(c.expect), std::string::npos) << lai_last_error();
+    EXPECT_TRUE(std::all_of(s.begin(), s.end(), [](double v) { return v == -3.0; }));
+    EXPECT_TRUE(std::all_of(U.begin(), U.end(), [](double v) { return v == -3.0; }));
+    EXPECT_TRUE(std::all_of(VT.begin(), VT.end(), [](double v) { return v == -3.0; }));
+  }
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::size_t kMinBytes = std::size_t{8} << 20;
 constexpr std::size_t kSlotBytes = std::size_t{2} << 20;
-constexpr int kMaxThreads = 8;
+constexpr int kMaxThreads = kMaxCopyThreads;
 constexpr int kSets = 2;  // one set filling while the other transfers
 
 struct Slot {
@@ -107,7 +107,7 @@ void wait_slot(Slot& sl, const std::string& dev) {
 // H200 machine, bench/results/svd_nvidia_h200_run16_probe_host.log).
 void copy_batches(const Runtime& rt, Stage& s, bool to_device, cl_mem dev_mem, std::size_t dev_offset,
                   std::size_t dev_pitch, char* host, std::size_t host_pitch, std::size_t col_bytes, std::size_t cols,
-                  std::size_t cpc, int nt, const char* what) {
+                  std::size_t cpc, int nt, const char* what, const ColumnVisitor* visit) {
   const std::string& dev = rt.device.name;
   const std::size_t nchunks = (cols + cpc - 1) / cpc;
   const std::size_t nb = (nchunks + static_cast<std::size_t>(nt) - 1) / static_cast<std::size_t>(nt);
@@ -174,10 +174,12 @@ void copy_batches(const Runtime& rt, Stage& s, bool to_device, cl_mem dev_mem, s
         char* sp = static_cast<char*>(slot(b, t).ptr);
         for (std::size_t c = 0; c < nc; ++c) {
           char* h = host + (c0 + c) * host_pitch;
-          if (to_device)
+          if (to_device) {
             std::memcpy(sp + c * col_bytes, h, col_bytes);
-          else
+            if (visit != nullptr) (*visit)(t, c0 + c);
+          } else {
             std::memcpy(h, sp + c * col_bytes, col_bytes);
+          }
         }
       }
       sync.arrive_and_wait();
@@ -207,7 +209,8 @@ void copy_batches(const Runtime& rt, Stage& s, bool to_device, cl_mem dev_mem, s
 
 // Returns false (nothing copied) when the staged path is not taken.
 bool staged(const Runtime& rt, bool to_device, cl_mem dev_mem, std::size_t dev_offset, std::size_t dev_pitch,
-            char* host, std::size_t host_pitch, std::size_t col_bytes, std::size_t cols, const char* what) {
+            char* host, std::size_t host_pitch, std::size_t col_bytes, std::size_t cols, const char* what,
+            const ColumnVisitor* visit) {
   if (!wanted(rt, col_bytes * cols, col_bytes)) return false;
   Stage& s = stage();
   std::call_once(s.made, [&] { make_slots(rt, s); });
@@ -216,7 +219,8 @@ bool staged(const Runtime& rt, bool to_device, cl_mem dev_mem, std::size_t dev_o
   if (!lock.owns_lock()) return false;
   const std::size_t cpc = columns_per_slot(col_bytes);
   const int nt = thread_count((cols + cpc - 1) / cpc);
-  copy_batches(rt, s, to_device, dev_mem, dev_offset, dev_pitch, host, host_pitch, col_bytes, cols, cpc, nt, what);
+  copy_batches(rt, s, to_device, dev_mem, dev_offset, dev_pitch, host, host_pitch, col_bytes, cols, cpc, nt, what,
+               visit);
   g_staged.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
@@ -230,10 +234,13 @@ bool staging_used(const Runtime& rt, std::size_t bytes) noexcept {
 std::size_t staged_copies() noexcept { return g_staged.load(std::memory_order_relaxed); }
 
 void write_columns(const Runtime& rt, cl_mem dst, std::size_t dst_offset, std::size_t dst_pitch, const void* src,
-                   std::size_t src_pitch, std::size_t col_bytes, std::size_t cols, const char* what) {
+                   std::size_t src_pitch, std::size_t col_bytes, std::size_t cols, const char* what,
+                   const ColumnVisitor* visit) {
   if (col_bytes == 0 || cols == 0) return;
   char* h = const_cast<char*>(static_cast<const char*>(src));  // only read on this path
-  if (staged(rt, true, dst, dst_offset, dst_pitch, h, src_pitch, col_bytes, cols, what)) return;
+  if (staged(rt, true, dst, dst_offset, dst_pitch, h, src_pitch, col_bytes, cols, what, visit)) return;
+  if (visit != nullptr)
+    for (std::size_t c = 0; c < cols; ++c) (*visit)(0, c);
   const std::size_t dev_o[3] = {dst_offset, 0, 0}, host_o[3] = {0, 0, 0}, region[3] = {col_bytes, cols, 1};
   check(clEnqueueWriteBufferRect(rt.queue, dst, CL_TRUE, dev_o, host_o, region, dst_pitch, 0, src_pitch, 0, src, 0,
                                  nullptr, nullptr),
@@ -243,7 +250,9 @@ void write_columns(const Runtime& rt, cl_mem dst, std::size_t dst_offset, std::s
 void read_columns(const Runtime& rt, cl_mem src, std::size_t src_offset, std::size_t src_pitch, void* dst,
                   std::size_t dst_pitch, std::size_t col_bytes, std::size_t cols, const char* what) {
   if (col_bytes == 0 || cols == 0) return;
-  if (staged(rt, false, src, src_offset, src_pitch, static_cast<char*>(dst), dst_pitch, col_bytes, cols, what)) return;
+  if (staged(rt, false, src, src_offset, src_pitch, static_cast<char*>(dst), dst_pitch, col_bytes, cols, what,
+             nullptr))
+    return;
   const std::size_t dev_o[3] = {src_offset, 0, 0}, host_o[3] = {0, 0, 0}, region[3] = {col_bytes, cols, 1};
   check(clEnqueueReadBufferRect(rt.queue, src, CL_TRUE, dev_o, host_o, region, src_pitch, 0, dst_pitch, 0, dst, 0,
                                 nullptr, nullptr),

@@ -19,17 +19,29 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 #include "opencl/cl_api.h"
 #include "opencl/runtime.h"
 
 namespace lai::ocl {
 
+// At most this many threads copy; a visitor's thread index is below it.
+constexpr int kMaxCopyThreads = 8;
+
+// visit(t, c): called for every host column c of a write, by the copying
+// thread t (0 <= t < kMaxCopyThreads; 0 on the plain path) right after it
+// copied the column, so that a caller's pass over the data (gesvd_opencl's
+// NaN/Inf check and max |A|) reads it while it is in cache instead of in a
+// pass of its own. Calls from different threads run concurrently.
+using ColumnVisitor = std::function<void(int t, std::size_t c)>;
+
 // Device dst (byte offset dst_offset, column pitch dst_pitch bytes) <- host
 // src (column pitch src_pitch bytes): `cols` columns of `col_bytes` bytes.
 // `what` names the matrix in error messages.
 void write_columns(const Runtime& rt, cl_mem dst, std::size_t dst_offset, std::size_t dst_pitch, const void* src,
-                   std::size_t src_pitch, std::size_t col_bytes, std::size_t cols, const char* what);
+                   std::size_t src_pitch, std::size_t col_bytes, std::size_t cols, const char* what,
+                   const ColumnVisitor* visit = nullptr);
 
 // Host dst <- device src, the same layout arguments the other way round.
 void read_columns(const Runtime& rt, cl_mem src, std::size_t src_offset, std::size_t src_pitch, void* dst,

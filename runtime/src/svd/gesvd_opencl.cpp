@@ -15,9 +15,11 @@
 #include "svd/bdsdc_hybrid.h"
 #include "svd/bisect_opencl.h"
 #include "svd/host_array.h"
+#include "svd/svd_checks.h"
 #include "svd/lapack_dispatch.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -212,35 +214,60 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     ++launch.launches;
   };
 
+  // --- upload. With max_abs < 0 the copying threads also check A for
+  // NaN/Inf and take max |A| as they copy each column (staging.h's visitor:
+  // the column is in cache), instead of a host pass of its own before.
+  Clock::time_point t0 = Clock::now();
+  const bool scan = !(max_abs >= 0);
+  std::array<ColumnScan<T>, ocl::kMaxCopyThreads> part{};
+  const ocl::ColumnVisitor visit = [&](int t, std::size_t c) {
+    const int j = static_cast<int>(c);
+    const ColumnScan<T> r = scan_columns(m, j, j + 1, A, lda);
+    ColumnScan<T>& p = part[static_cast<std::size_t>(t)];
+    if (r.bad_j >= 0 && (p.bad_j < 0 || r.bad_j < p.bad_j)) {
+      p.bad_i = r.bad_i;
+      p.bad_j = r.bad_j;
+    }
+    p.max_abs = std::max(p.max_abs, r.max_abs);
+  };
+  const int ldA = M;
+  ocl::PooledBuffer dA = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(M) * N);
+  ocl::PooledBuffer tmpA;
+  cl_mem a_dst = dA.get();  // m < n: A as it is, transposed below
+  int a_ld = ldA;
+  if (trans) {
+    tmpA = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(m) * n);
+    a_dst = tmpA.get();
+    a_ld = m;
+  }
+  ocl::write_columns(rt, a_dst, 0, es * static_cast<std::size_t>(a_ld), A, es * static_cast<std::size_t>(lda), es * m,
+                     n, "A", scan ? &visit : nullptr);
+  T anrm = max_abs;
+  if (scan) {
+    anrm = 0;
+    int bi = -1, bj = -1;
+    for (const ColumnScan<T>& p : part) {
+      anrm = std::max(anrm, p.max_abs);
+      if (p.bad_j >= 0 && (bj < 0 || p.bad_j < bj)) {
+        bi = p.bad_i;
+        bj = p.bad_j;
+      }
+    }
+    if (bj >= 0) fail_not_finite("", bi, bj, A[bi + static_cast<std::size_t>(bj) * lda]);
+  }
   // --- scaling as dgesvd does (anrm outside [smlnum, bignum]) but by a power
   // of 2, so that it and its undoing on s are exact.
-  T anrm = max_abs;
-  if (!(anrm >= 0)) {
-    anrm = 0;
-    for (int j = 0; j < n; ++j)
-      for (int i = 0; i < m; ++i) anrm = std::max(anrm, std::fabs(A[i + static_cast<std::size_t>(j) * lda]));
-  }
   const T smlnum = std::sqrt(std::numeric_limits<T>::min()) / std::numeric_limits<T>::epsilon();
   const T bignum = 1 / smlnum;
   int sexp = 0;  // B = 2^-sexp A
   if (anrm > 0 && (anrm < smlnum || anrm > bignum)) (void)std::frexp(anrm, &sexp);
-
-  // --- upload
-  Clock::time_point t0 = Clock::now();
-  const int ldA = M;
-  ocl::PooledBuffer dA = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(M) * N);
-  {
-    if (!trans) {
-      ocl::write_columns(rt, dA.get(), 0, es * ldA, A, es * static_cast<std::size_t>(lda), es * m, n, "A");
-    } else {
-      ocl::PooledBuffer tmp = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(m) * n);
-      ocl::write_columns(rt, tmp.get(), 0, es * m, A, es * static_cast<std::size_t>(lda), es * m, n, "A");
-      launch(K.transpose, static_cast<std::size_t>(m) * n, tmp.get(), m, dA.get(), ldA, m, n);
-      finish();
-    }
-    if (sexp != 0) launch(K.scale, static_cast<std::size_t>(M) * N, dA.get(), ldA, M, N, std::ldexp(T(1), -sexp));
+  if (trans) {
+    launch(K.transpose, static_cast<std::size_t>(m) * n, tmpA.get(), m, dA.get(), ldA, m, n);
     finish();
+    tmpA = ocl::PooledBuffer();
   }
+  if (sexp != 0) launch(K.scale, static_cast<std::size_t>(M) * N, dA.get(), ldA, M, N, std::ldexp(T(1), -sexp));
+  finish();
   tm.upload = seconds_since(t0);
 
   // --- bidiagonalization (dgebrd with dlabrd panels)

@@ -42,14 +42,15 @@ struct GpuSvdStageTimes {
   std::vector<Kernel> kernels;
 };
 
-// Arguments validated (svd_args.h), jobs upper case, A finite. On success
+// Arguments validated (svd_args.h), jobs upper case. On success
 // writes s, U, VT and A (job 'O') as DGESVD would and returns 0. Throws
 // lai::Error on any failure before anything is written: device errors
 // (OPENCL_BUILD, OUT_OF_MEMORY, NO_DEVICE, NOT_SUPPORTED for f64 without
-// cl_khr_fp64) and NO_CONVERGENCE (host bidiagonal SVD; *info then holds
-// LAPACK's INFO). times (may be null) receives the stage times. max_abs:
-// max |A(i,j)| when the caller has it (scan_finite), else negative and the
-// routine computes it (one more host pass over A).
+// cl_khr_fp64), NO_CONVERGENCE (host bidiagonal SVD; *info then holds
+// LAPACK's INFO) and NOT_FINITE. times (may be null) receives the stage
+// times. max_abs: max |A(i,j)| when the caller has checked A (scan_finite);
+// negative: the upload checks A for NaN/Inf (NOT_FINITE naming the first
+// in column order, as scan_finite does) and takes max |A| as it copies.
 template <class T>
 void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt,
                   int* info, GpuSvdStageTimes* times, T max_abs = T(-1));

@@ -22,7 +22,6 @@ template <class T>
 int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int ldu, T* VT, int ldvt,
                   const lai_svd_options& opt, int* info) {
   record_fallback("");
-  const T max_abs = scan_finite(m, n, A, lda, "");  // the GPU path's scaling reuses it
   const lai_backend backend = resolve_backend(opt.backend);
   if (opt.driver != LAI_SVD_DRIVER_AUTO && opt.driver != LAI_SVD_DRIVER_GESDD && opt.driver != LAI_SVD_DRIVER_GESVD) {
     fail(LAI_ERROR_INVALID_ARGUMENT, "options->driver=" + std::to_string(static_cast<int>(opt.driver)) +
@@ -38,10 +37,13 @@ int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int
   }
   if (on_device) {
     try {
-      gesvd_opencl<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, nullptr, max_abs);
+      // NaN/Inf and max |A| are checked by the upload's copying threads
+      // (gesvd_opencl.h, max_abs < 0): no host pass of its own over A.
+      gesvd_opencl<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, nullptr, T(-1));
       record_path("opencl:gebrd");
       return 0;
     } catch (const lai::Error& e) {
+      if (e.status() == LAI_ERROR_NOT_FINITE) throw;  // the input's fault: no fallback
       if (backend == LAI_BACKEND_OPENCL) {
         if (e.status() == LAI_ERROR_NO_CONVERGENCE) throw;
         *info = 0;
@@ -53,6 +55,9 @@ int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int
                       ": " + e.message());
     }
   }
+  // The CPU path (also after a device failure, which may have come before
+  // the upload's check).
+  require_finite(m, n, A, lda, "");
   const LapackResult r = gesvd_cpu<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, opt.driver);
   record_path("cpu:" + r.routine);
   *info = r.info;

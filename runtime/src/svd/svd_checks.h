@@ -50,6 +50,16 @@ ColumnScan<T> scan_columns(int m, int j0, int j1, const T* A, int lda) {
   return r;
 }
 
+// The error for the first non-finite element of A, A(i, j) = v.
+template <class T>
+[[noreturn]] void fail_not_finite(const std::string& which, int i, int j, T v) {
+  fail(LAI_ERROR_NOT_FINITE,
+       which + "A(" + std::to_string(i) + "," + std::to_string(j) + ") = " +
+           (std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf")) +
+           " (row, column from 0); an SVD of a matrix with NaN or Inf has no meaning: find where the value "
+           "came from, or replace it before the call; nothing was written");
+}
+
 // Returns max |A(i,j)| of the column-major m x n matrix, or throws
 // LAI_ERROR_NOT_FINITE naming its first non-finite A(i,j) (column order,
 // counted from 0); `which` prefixes the sentence (e.g. "matrix 3 of the
@@ -90,14 +100,7 @@ T scan_finite(int m, int n, const T* A, int lda, const std::string& which) {
       total.max_abs = std::max(total.max_abs, q.max_abs);
     }
   }
-  if (total.bad_j >= 0) {
-    const T v = A[total.bad_i + static_cast<std::ptrdiff_t>(total.bad_j) * lda];
-    fail(LAI_ERROR_NOT_FINITE,
-         which + "A(" + std::to_string(total.bad_i) + "," + std::to_string(total.bad_j) + ") = " +
-             (std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf")) +
-             " (row, column from 0); an SVD of a matrix with NaN or Inf has no meaning: find where the value "
-             "came from, or replace it before the call; nothing was written");
-  }
+  if (total.bad_j >= 0) fail_not_finite(which, total.bad_i, total.bad_j, A[total.bad_i + static_cast<std::ptrdiff_t>(total.bad_j) * lda]);
   return total.max_abs;
 }
 
