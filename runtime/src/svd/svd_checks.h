@@ -27,19 +27,37 @@ struct ColumnScan {
 template <class T>
 ColumnScan<T> scan_columns(int m, int j0, int j1, const T* A, int lda) {
   ColumnScan<T> r;
+  constexpr T big = std::numeric_limits<T>::max();
   for (int j = j0; j < j1; ++j) {
     const T* col = A + static_cast<std::ptrdiff_t>(j) * lda;
-    T mx = 0;
-    bool finite = true;
-    for (int i = 0; i < m; ++i) {  // no early exit in the common, finite case
-      const T a = std::fabs(col[i]);
-      finite &= a <= std::numeric_limits<T>::max();  // false for Inf and NaN
-      mx = a > mx ? a : mx;
+    // Four independent max chains: one compare-select chain per element was
+    // the scan's time (2 ms per 2M elements per thread on the H200 host).
+    T m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    bool f0 = true, f1 = true, f2 = true, f3 = true;
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {  // no early exit in the common, finite case
+      const T a0 = std::fabs(col[i]), a1 = std::fabs(col[i + 1]), a2 = std::fabs(col[i + 2]),
+              a3 = std::fabs(col[i + 3]);
+      f0 &= a0 <= big;  // false for Inf and NaN
+      f1 &= a1 <= big;
+      f2 &= a2 <= big;
+      f3 &= a3 <= big;
+      m0 = a0 > m0 ? a0 : m0;
+      m1 = a1 > m1 ? a1 : m1;
+      m2 = a2 > m2 ? a2 : m2;
+      m3 = a3 > m3 ? a3 : m3;
     }
+    for (; i < m; ++i) {
+      const T a = std::fabs(col[i]);
+      f0 &= a <= big;
+      m0 = a > m0 ? a : m0;
+    }
+    const bool finite = f0 && f1 && f2 && f3;
+    const T mx = std::max(std::max(m0, m1), std::max(m2, m3));
     if (!finite) {
-      for (int i = 0; i < m; ++i) {
-        if (!std::isfinite(col[i])) {
-          r.bad_i = i;
+      for (int b = 0; b < m; ++b) {
+        if (!std::isfinite(col[b])) {
+          r.bad_i = b;
           r.bad_j = j;
           return r;
         }
