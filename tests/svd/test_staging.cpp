@@ -1,9 +1,11 @@
 // Staged host<->device copies (opencl/staging.h) on PoCL, forced with
 // LAI_STAGING=1: columns land where a plain rectangular copy puts them,
 // bytes outside the region (device and host padding) are left alone, copies
-// with columns longer than a staging slot take the plain path, and an SVD
+// with columns longer than a staging slot take the plain path, an SVD
 // whose upload and downloads are staged gives bit-for-bit the results of
-// the plain copies.
+// the plain copies, the upload's NaN/Inf check names the first bad element,
+// and GPU SVDs in two threads at once give the results of the same calls
+// made alone.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "lapack_ai/lapack_ai.h"
@@ -182,6 +185,68 @@ TEST(Staging, NonFiniteFoundByTheUploadFirstInColumnOrder) {
     EXPECT_TRUE(std::all_of(U.begin(), U.end(), [](double v) { return v == -3.0; }));
     EXPECT_TRUE(std::all_of(VT.begin(), VT.end(), [](double v) { return v == -3.0; }));
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Two threads running GPU SVDs at once: large values-only calls whose
+// uploads contend for the staging buffers (one thread gets them, the other
+// copies plainly), and thin-vector calls through the divide and conquer
+// with device products (its own thread pools and GEMMs in both threads at
+// once). Every result must equal, bit for bit, the same call made alone.
+TEST(Staging, ConcurrentGpuSvdsMatchTheSequentialResults) {
+  EnvGuard staging("1");
+  EnvGuard dc("hybrid", "LAI_SVD_DC");
+  EnvGuard leaf("8", "LAI_SVD_DC_LEAF");
+  EnvGuard gpu_min("16", "LAI_SVD_DC_GPU_MIN");
+  const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+  struct Job {
+    int m, n;
+    char job;
+    std::vector<double> A, s, U, VT;
+  };
+  std::vector<Job> jobs;
+  std::mt19937_64 g(31);
+  std::normal_distribution<double> nd;
+  // Thread t runs jobs t and t + 2: first both large ones at once, then
+  // both small ones.
+  for (int t = 0; t < 2; ++t) jobs.push_back({1100 + 10 * t, 1000, 'N', {}, {}, {}, {}});  // 8.8 MB: staged
+  for (int t = 0; t < 2; ++t) jobs.push_back({150 + 7 * t, 120, 'S', {}, {}, {}, {}});  // divide and conquer
+  for (Job& j : jobs) {
+    j.A.resize(static_cast<std::size_t>(j.m) * j.n);
+    for (double& v : j.A) v = nd(g);
+  }
+  auto run = [&](const Job& j, std::vector<double>& s, std::vector<double>& U, std::vector<double>& VT) {
+    const int k = std::min(j.m, j.n);
+    std::vector<double> A = j.A;
+    s.assign(static_cast<std::size_t>(k), 0);
+    U.assign(j.job == 'S' ? static_cast<std::size_t>(j.m) * k : 1, 0);
+    VT.assign(j.job == 'S' ? static_cast<std::size_t>(k) * j.n : 1, 0);
+    int info = -1;
+    const lai_status st = lai_dgesvd_ex(j.job, j.job, j.m, j.n, A.data(), j.m, s.data(), U.data(),
+                                        j.job == 'S' ? j.m : 1, VT.data(), j.job == 'S' ? k : 1, &info, &gpu);
+    return st == LAI_SUCCESS && info == 0;
+  };
+  for (Job& j : jobs) ASSERT_TRUE(run(j, j.s, j.U, j.VT)) << lai_last_error();
+  std::vector<int> ok(2, 0);
+  std::vector<std::thread> team;
+  for (int t = 0; t < 2; ++t) {
+    team.emplace_back([&, t] {
+      int good = 1;
+      for (int i = t; i < static_cast<int>(jobs.size()); i += 2) {
+        std::vector<double> s, U, VT;
+        const Job& j = jobs[static_cast<std::size_t>(i)];
+        good &= run(j, s, U, VT) ? 1 : 0;
+        good &= s == j.s && U == j.U && VT == j.VT ? 1 : 0;
+      }
+      ok[static_cast<std::size_t>(t)] = good;
+    });
+  }
+  for (std::thread& th : team) th.join();
+  EXPECT_EQ(ok[0], 1);
+  EXPECT_EQ(ok[1], 1);
 }
 
 }  // namespace

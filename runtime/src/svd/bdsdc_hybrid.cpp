@@ -13,8 +13,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <numeric>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -111,19 +113,32 @@ void parallel_for(int count, int threads, F&& f) {
   }
   const int chunk = std::max(8, count / (threads * 4));
   std::atomic<int> next{0};
+  std::exception_ptr error;  // the first one; the others stop taking chunks
+  std::mutex error_mu;
   auto work = [&] {
-    for (;;) {
-      const int b = next.fetch_add(chunk);
-      if (b >= count) return;
-      const int end = std::min(count, b + chunk);
-      for (int i = b; i < end; ++i) f(i);
+    try {
+      for (;;) {
+        const int b = next.fetch_add(chunk);
+        if (b >= count) return;
+        const int end = std::min(count, b + chunk);
+        for (int i = b; i < end; ++i) f(i);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mu);
+      if (!error) error = std::current_exception();
+      next.store(count);
     }
   };
   std::vector<std::thread> pool;
   const int nt = std::min(threads, (count + chunk - 1) / chunk);
-  for (int t = 1; t < nt; ++t) pool.emplace_back(work);
+  try {
+    for (int t = 1; t < nt; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // fewer threads to be had: the ones started and this one share the work
+  }
   work();
   for (std::thread& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
 }
 
 // Work arrays of the merges, allocated (and their pages touched, by all
@@ -173,9 +188,35 @@ class Solver {
     const int nl = (n - 1) / 2, nr = n - nl - 1;
     const T alpha = d_[f + nl], beta = e_[f + nl];
     if (n >= 2 * o_.leaf && threads_ > 1) {
-      std::thread left([&] { solve(f, nl, 1); });
-      solve(f + nl + 1, nr, sqre);
-      left.join();
+      // An exception (a failed device product, std::bad_alloc) must not
+      // leave a thread: the left half's is carried to this thread, and
+      // this thread's waits for the left half before it propagates.
+      std::exception_ptr left_error;
+      std::thread left;
+      try {
+        left = std::thread([&] {
+          try {
+            solve(f, nl, 1);
+          } catch (...) {
+            left_error = std::current_exception();
+            fail(-1);
+          }
+        });
+      } catch (const std::system_error&) {
+        solve(f, nl, 1);  // no thread to be had: the halves one after the other
+      }
+      auto join = [&] {
+        if (left.joinable()) left.join();
+      };
+      try {
+        solve(f + nl + 1, nr, sqre);
+      } catch (...) {
+        fail(-1);
+        join();
+        throw;
+      }
+      join();
+      if (left_error) std::rethrow_exception(left_error);
     } else {
       solve(f, nl, 1);
       solve(f + nl + 1, nr, sqre);
