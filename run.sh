@@ -94,7 +94,8 @@ run_tests() {
   (cd "$asan" && ctest --output-on-failure -j "$JOBS" -L parsers)
   # The runtime's CPU threading (par2/split2 teams and their CPU placement,
   # concurrent callers, per-thread errors and workspaces) under
-  # ThreadSanitizer: the library and test_runtime only (about 1.5 minutes).
+  # ThreadSanitizer: the library, test_runtime and part of test_svd_gpu
+  # (about 3 minutes).
   # OpenBLAS is not instrumented and its thread pool synchronises through
   # spin flags TSan cannot see, so it runs single-threaded here; our own
   # threads (the teams, the callers) are what is checked. No target_clones:
@@ -105,9 +106,14 @@ run_tests() {
         -DCMAKE_CXX_FLAGS="-fsanitize=thread -DLAI_NO_TARGET_CLONES" \
         -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread \
         -DLAI_BUILD_BENCH=OFF -DLAI_WITH_CLANG_VERIFY=OFF -DLAI_FACTORS_DIR="$LAI_FACTORS_DIR" >/dev/null
-  cmake --build "$tsan" -j "$JOBS" --target test_runtime
+  cmake --build "$tsan" -j "$JOBS" --target test_runtime test_svd_gpu
   OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" "$tsan/tests/runtime/test_runtime" \
     --gtest_filter='FastGemm.*:Threads.ConcurrentGemm*:Threads.LastError*:BatchedCpu.*'
+  # The GPU SVD's host threads: the divide and conquer's parallel halves and
+  # secular loops (products on PoCL and on the host), the staged copies'
+  # helper threads and their barrier, the upload's NaN/Inf visitor.
+  OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" LAI_OPENCL_CACHE_DIR="$tsan/cl-cache" \
+    "$tsan/tests/svd/test_svd_gpu" --gtest_filter='BdsdcHybrid.*:Staging.Col*:Staging.Below*:Staging.NonFinite*'
 }
 
 case "${1:-}" in
