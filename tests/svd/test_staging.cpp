@@ -102,6 +102,11 @@ TEST(Staging, BelowTheThresholdOrOffItIsNotUsed) {
     EnvGuard env("1");
     EXPECT_FALSE(lai::ocl::staging_used(rt, (8u << 20) - 1));
   }
+  {
+    // Neither 0 nor 1: ignored, the policy decides (PoCL is no GPU: plain).
+    EnvGuard other("yes");
+    EXPECT_EQ(lai::ocl::staging_used(rt, 64u << 20), rt.device.gpu);
+  }
   EnvGuard off("0");
   EXPECT_FALSE(lai::ocl::staging_used(rt, 64u << 20));
   const std::size_t before = lai::ocl::staged_copies();

@@ -7,6 +7,7 @@
 // kernels fail to build; the stage times of the internal entry.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -223,6 +224,44 @@ TEST(SvdGpu, BidiagonalSvdRoutineFollowsLaiSvdDc) {
     EXPECT_LT(r.u, svdtest::kThreshold) << dc;
     EXPECT_LT(r.vt, svdtest::kThreshold) << dc;
   }
+}
+
+// LAI_SVD_DC other than hybrid/lapack: an error naming it, also under AUTO
+// (the caller's mistake, not a device failure to fall back from), nothing
+// written. LAI_SVD_DC_LEAF that is not an integer >= 1: ignored (default
+// leaves of 512 rows: no merge at n = 90).
+TEST(SvdGpu, LaiSvdDcValuesChecked) {
+  std::mt19937_64 g(13);
+  const Mat<double> A0 = svdtest::random_matrix<double>(60, 50, 1.0, g);
+  setenv("LAI_SVD_DC", "Divide", 1);
+  setenv("LAI_SVD_GPU_MIN", "1", 1);
+  for (lai_backend b : {LAI_BACKEND_OPENCL, LAI_BACKEND_AUTO}) {
+    const lai_svd_options o{b, LAI_SVD_DRIVER_AUTO};
+    Mat<double> A = A0;
+    std::vector<double> s(50, -3.0), U(60 * 50, -3.0), VT(50 * 50, -3.0);
+    int info = -1;
+    EXPECT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &o),
+              LAI_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(lai_last_error()).find("LAI_SVD_DC=\"Divide\" must be hybrid or lapack"), std::string::npos)
+        << lai_last_error();
+    EXPECT_TRUE(std::all_of(s.begin(), s.end(), [](double v) { return v == -3.0; }));
+    EXPECT_TRUE(std::all_of(U.begin(), U.end(), [](double v) { return v == -3.0; }));
+  }
+  unsetenv("LAI_SVD_GPU_MIN");
+  setenv("LAI_SVD_DC", "HYBRID", 1);
+  for (const char* leaf : {"abc", "0", "8x"}) {
+    setenv("LAI_SVD_DC_LEAF", leaf, 1);
+    Mat<double> A = A0;
+    std::vector<double> s(50), U(60 * 50), VT(50 * 50);
+    lai::svd::GpuSvdStageTimes t;
+    int info = -1;
+    lai::svd::gesvd_opencl<double>('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info,
+                                   &t);
+    EXPECT_EQ(info, 0);
+    EXPECT_EQ(t.dc_merges, 0) << "LAI_SVD_DC_LEAF=" << leaf << " should be ignored";
+  }
+  unsetenv("LAI_SVD_DC_LEAF");
+  unsetenv("LAI_SVD_DC");
 }
 
 // Timing of the bidiagonalization (values only, f64) for the sizes in

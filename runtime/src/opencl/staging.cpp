@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -45,15 +46,21 @@ Stage& stage() {
   return s;
 }
 
+// A whole-string integer from the environment, else dflt (tuning knobs:
+// malformed values are ignored, as LAI_BLOCK_THRESHOLD's).
 int env_int(const char* name, int dflt) {
   const char* v = std::getenv(name);
-  return v == nullptr || *v == '\0' ? dflt : std::atoi(v);
+  if (v == nullptr || *v == '\0') return dflt;
+  int x = 0;
+  const char* end = v + std::strlen(v);
+  const auto [ptr, ec] = std::from_chars(v, end, x);
+  return ec == std::errc() && ptr == end ? x : dflt;
 }
 
+// LAI_STAGING: 0 off, 1 forced on; -1 (unset or another value) the policy.
 int env_staging() {
-  const char* v = std::getenv("LAI_STAGING");
-  if (v == nullptr || *v == '\0') return -1;
-  return *v == '0' ? 0 : 1;
+  const int v = env_int("LAI_STAGING", -1);
+  return v == 0 || v == 1 ? v : -1;
 }
 
 void make_slots(const Runtime& rt, Stage& s) {

@@ -13,7 +13,7 @@
 //
 // Policy: staged when the copy is at least 8 MB and the device is a GPU
 // (LAI_STAGING=1 forces it on any device, so that PoCL tests the path;
-// LAI_STAGING=0 turns it off); else, or when another thread holds the
+// LAI_STAGING=0 turns it off; other values are ignored); else, or when another thread holds the
 // staging buffers, or a column does not fit a staging slot, one plain
 // blocking clEnqueue{Write,Read}BufferRect. Both calls are blocking.
 #pragma once

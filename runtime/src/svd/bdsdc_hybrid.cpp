@@ -8,6 +8,11 @@
 
 #include <cblas.h>
 
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <string>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +26,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "diagnostics/error.h"
 #include "opencl/backend.h"
 #include "svd/host_array.h"
 
@@ -471,12 +477,34 @@ int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const Hybrid
   return 0;
 }
 
+namespace {
+// A whole-string integer >= lo from the environment, else dflt.
+int env_int(const char* name, int dflt, int lo) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return dflt;
+  int x = 0;
+  const char* end = v + std::strlen(v);
+  const auto [ptr, ec] = std::from_chars(v, end, x);
+  return ec == std::errc() && ptr == end && x >= lo ? x : dflt;
+}
+}  // namespace
+
 HybridDcOptions hybrid_dc_options_from_env() {
   HybridDcOptions o;
-  if (const char* v = std::getenv("LAI_SVD_DC_LEAF"); v != nullptr && *v != '\0') o.leaf = std::max(1, std::atoi(v));
-  if (const char* v = std::getenv("LAI_SVD_DC_GPU_MIN"); v != nullptr && *v != '\0')
-    o.gpu_min = std::max(0, std::atoi(v));
+  o.leaf = env_int("LAI_SVD_DC_LEAF", o.leaf, 1);
+  o.gpu_min = env_int("LAI_SVD_DC_GPU_MIN", o.gpu_min, 0);
   return o;
+}
+
+DcChoice dc_choice_from_env() {
+  const char* e = std::getenv("LAI_SVD_DC");
+  if (e == nullptr || *e == '\0') return DcChoice::automatic;
+  std::string v(e);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v == "hybrid") return DcChoice::hybrid;
+  if (v == "lapack") return DcChoice::lapack;
+  fail(LAI_ERROR_INVALID_ARGUMENT, std::string("environment variable LAI_SVD_DC=\"") + e +
+                                       "\" must be hybrid or lapack; unset it or correct its value");
 }
 
 template int bdsdc_hybrid<double>(int, double*, double*, double*, int, double*, int, const HybridDcOptions&,

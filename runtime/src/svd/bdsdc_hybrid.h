@@ -47,8 +47,17 @@ template <class T>
 int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const HybridDcOptions& opt,
                  HybridDcStats* stats);
 
-// Options from the environment: LAI_SVD_DC_LEAF, LAI_SVD_DC_GPU_MIN (the
-// tests' way to take every path at small n), defaults otherwise.
+// Options from the environment: LAI_SVD_DC_LEAF (an integer >= 1),
+// LAI_SVD_DC_GPU_MIN (>= 0) (the tests' way to take every path at small n);
+// defaults otherwise, also for values that are not such integers (tuning
+// knobs, as LAI_BLOCK_THRESHOLD).
 HybridDcOptions hybrid_dc_options_from_env();
+
+// LAI_SVD_DC, the bidiagonal SVD with vectors of the GPU path: unset or
+// empty = the default (bdsdc_hybrid on GPUs from n = 513), "hybrid" or
+// "lapack" (any case). Throws lai::Error(LAI_ERROR_INVALID_ARGUMENT) naming
+// the variable, its value and the rule for anything else (as LAI_BACKEND).
+enum class DcChoice { automatic, hybrid, lapack };
+DcChoice dc_choice_from_env();
 
 }  // namespace lai::svd

@@ -421,9 +421,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     // time of ?bdsdc is at large n, bdsdc_hybrid.h) on a GPU above one
     // LAPACK leaf block; LAPACK's ?bdsdc otherwise and when it fails.
     const HybridDcOptions dco = hybrid_dc_options_from_env();
-    const char* dc_env = std::getenv("LAI_SVD_DC");
-    const bool hybrid = dc_env != nullptr && *dc_env != '\0' ? std::string(dc_env) == "hybrid"
-                                                              : rt.device.gpu && N > dco.leaf;
+    const DcChoice dc = dc_choice_from_env();
+    const bool hybrid = dc == DcChoice::automatic ? rt.device.gpu && N > dco.leaf : dc == DcChoice::hybrid;
     if (hybrid) {
       routine = std::string(Lapack<T>::prefix) + "bdsdc_hybrid";
       HybridDcStats st;

@@ -9,6 +9,7 @@
 #include "api/guard.h"
 #include "diagnostics/error.h"
 #include "lapack_ai/lapack_ai.h"
+#include "svd/bdsdc_hybrid.h"
 #include "svd/gesvd_opencl.h"
 #include "svd/svd_api_impl.h"
 #include "svd/svd_args.h"
@@ -36,6 +37,9 @@ int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int
     on_device = from > 0 && std::min(m, n) >= from;
   }
   if (on_device) {
+    // A malformed LAI_SVD_DC is the caller's error, not a device failure to
+    // fall back from.
+    (void)dc_choice_from_env();
     try {
       // NaN/Inf and max |A| are checked by the upload's copying threads
       // (gesvd_opencl.h, max_abs < 0): no host pass of its own over A.
