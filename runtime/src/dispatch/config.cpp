@@ -1,12 +1,13 @@
 #include "dispatch/config.h"
 
 #include <atomic>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 #include "cpu/registry.h"
+#include "dispatch/env.h"
 #include "lapack_ai/lapack_ai.h"
 
 namespace lai::config {
@@ -43,14 +44,9 @@ void choose_single_call(int scheme, bool explicit_choice) noexcept {
 // values are ignored rather than reported: there is no call to fail and the
 // library must not print.
 void apply_environment() noexcept {
-  if (const char* t = std::getenv("LAI_BLOCK_THRESHOLD"); t != nullptr) {
-    int value = 0;
-    const char* end = t + std::strlen(t);
-    const auto [ptr, ec] = std::from_chars(t, end, value);
-    if (ec == std::errc() && ptr == end && value >= 1) {
-      g_threshold.store(value);
-      g_threshold_explicit.store(true);
-    }
+  if (const std::optional<int> t = env_int("LAI_BLOCK_THRESHOLD"); t && *t >= 1) {
+    g_threshold.store(*t);
+    g_threshold_explicit.store(true);
   }
   int scheme = cpu::default_scheme();
   bool explicit_choice = false;

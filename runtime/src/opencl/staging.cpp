@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -13,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "dispatch/env.h"
 #include "opencl/cl_error.h"
 
 namespace lai::ocl {
@@ -46,20 +46,9 @@ Stage& stage() {
   return s;
 }
 
-// A whole-string integer from the environment, else dflt (tuning knobs:
-// malformed values are ignored, as LAI_BLOCK_THRESHOLD's).
-int env_int(const char* name, int dflt) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return dflt;
-  int x = 0;
-  const char* end = v + std::strlen(v);
-  const auto [ptr, ec] = std::from_chars(v, end, x);
-  return ec == std::errc() && ptr == end ? x : dflt;
-}
-
 // LAI_STAGING: 0 off, 1 forced on; -1 (unset or another value) the policy.
 int env_staging() {
-  const int v = env_int("LAI_STAGING", -1);
+  const int v = env_int("LAI_STAGING").value_or(-1);
   return v == 0 || v == 1 ? v : -1;
 }
 
@@ -93,7 +82,7 @@ bool wanted(const Runtime& rt, std::size_t bytes, std::size_t col_bytes) {
 int thread_count(std::size_t chunks) {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   int t = static_cast<int>(std::clamp(hw / 2, 1u, static_cast<unsigned>(kMaxThreads)));  // 8 on the H200 machine
-  t = std::clamp(env_int("LAI_STAGING_THREADS", t), 1, kMaxThreads);
+  t = std::clamp(env_int("LAI_STAGING_THREADS").value_or(t), 1, kMaxThreads);
   return static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(t), chunks));
 }
 

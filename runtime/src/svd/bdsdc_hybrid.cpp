@@ -8,12 +8,8 @@
 
 #include <cblas.h>
 
-#include <cctype>
-#include <charconv>
-#include <cstring>
-#include <string>
-
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -21,12 +17,15 @@
 #include <exception>
 #include <mutex>
 #include <numeric>
+#include <optional>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "diagnostics/error.h"
+#include "dispatch/env.h"
 #include "opencl/backend.h"
 #include "svd/host_array.h"
 
@@ -477,22 +476,10 @@ int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const Hybrid
   return 0;
 }
 
-namespace {
-// A whole-string integer >= lo from the environment, else dflt.
-int env_int(const char* name, int dflt, int lo) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return dflt;
-  int x = 0;
-  const char* end = v + std::strlen(v);
-  const auto [ptr, ec] = std::from_chars(v, end, x);
-  return ec == std::errc() && ptr == end && x >= lo ? x : dflt;
-}
-}  // namespace
-
 HybridDcOptions hybrid_dc_options_from_env() {
   HybridDcOptions o;
-  o.leaf = env_int("LAI_SVD_DC_LEAF", o.leaf, 1);
-  o.gpu_min = env_int("LAI_SVD_DC_GPU_MIN", o.gpu_min, 0);
+  if (const std::optional<int> v = env_int("LAI_SVD_DC_LEAF"); v && *v >= 1) o.leaf = *v;
+  if (const std::optional<int> v = env_int("LAI_SVD_DC_GPU_MIN"); v && *v >= 0) o.gpu_min = *v;
   return o;
 }
 
