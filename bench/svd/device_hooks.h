@@ -44,13 +44,13 @@ std::vector<std::pair<std::string, double>> gpu_svd_stages(char job, int m, int 
                                                  {"download", t.download},
                                                  {"total", t.total},
                                                  {"launches", static_cast<double>(t.launches)}};
-  if (t.dc_merges > 0) {
-    r.insert(r.end(), {{"dc_merges", static_cast<double>(t.dc_merges)},
-                       {"dc_gpu_merges", static_cast<double>(t.dc_gpu_merges)},
-                       {"dc_leaves", t.dc_leaves},
-                       {"dc_deflate", t.dc_deflate},
-                       {"dc_secular", t.dc_secular},
-                       {"dc_products", t.dc_products}});
+  if (t.dc.merges > 0) {
+    r.insert(r.end(), {{"dc_merges", static_cast<double>(t.dc.merges)},
+                       {"dc_gpu_merges", static_cast<double>(t.dc.gpu_merges)},
+                       {"dc_leaves", t.dc.seconds_leaves},
+                       {"dc_deflate", t.dc.seconds_deflate},
+                       {"dc_secular", t.dc.seconds_secular},
+                       {"dc_products", t.dc.seconds_products}});
   }
   // LAI_SVD_PROFILE=1: device seconds per kernel ("k:<kernel>/<launches>").
   for (const auto& k : t.kernels) r.push_back({"k:" + k.name + "/" + std::to_string(k.launches), k.seconds});

@@ -215,9 +215,9 @@ TEST(SvdGpu, BidiagonalSvdRoutineFollowsLaiSvdDc) {
     unsetenv("LAI_SVD_DC_LEAF");
     EXPECT_EQ(info, 0);
     if (std::string(dc) == "hybrid") {
-      EXPECT_GE(t.dc_merges, 7) << "90 rows in leaves of at most 8: at least 7 merges";
+      EXPECT_GE(t.dc.merges, 7) << "90 rows in leaves of at most 8: at least 7 merges";
     } else {
-      EXPECT_EQ(t.dc_merges, 0) << "LAI_SVD_DC=" << dc;
+      EXPECT_EQ(t.dc.merges, 0) << "LAI_SVD_DC=" << dc;
     }
     const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), 120, 90, VT.data(), 90, 90);
     EXPECT_LT(r.usv, svdtest::kThreshold) << dc;
@@ -258,7 +258,7 @@ TEST(SvdGpu, LaiSvdDcValuesChecked) {
     lai::svd::gesvd_opencl<double>('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info,
                                    &t);
     EXPECT_EQ(info, 0);
-    EXPECT_EQ(t.dc_merges, 0) << "LAI_SVD_DC_LEAF=" << leaf << " should be ignored";
+    EXPECT_EQ(t.dc.merges, 0) << "LAI_SVD_DC_LEAF=" << leaf << " should be ignored";
   }
   unsetenv("LAI_SVD_DC_LEAF");
   unsetenv("LAI_SVD_DC");

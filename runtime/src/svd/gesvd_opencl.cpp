@@ -425,14 +425,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     const bool hybrid = dc == DcChoice::automatic ? rt.device.gpu && N > dco.leaf : dc == DcChoice::hybrid;
     if (hybrid) {
       routine = std::string(Lapack<T>::prefix) + "bdsdc_hybrid";
-      HybridDcStats st;
-      linfo = bdsdc_hybrid<T>(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, dco, &st);
-      tm.dc_merges = st.merges;
-      tm.dc_gpu_merges = st.gpu_merges;
-      tm.dc_leaves = st.seconds_leaves;
-      tm.dc_deflate = st.seconds_deflate;
-      tm.dc_secular = st.seconds_secular;
-      tm.dc_products = st.seconds_products;
+      linfo = bdsdc_hybrid<T>(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, dco, &tm.dc);
       if (linfo != 0) {
         d = d0;
         e = e0;

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "svd/bdsdc_hybrid.h"
+
 namespace lai::svd {
 
 // Wall-clock seconds per stage of one gesvd_opencl call (the device queue is
@@ -27,11 +29,9 @@ struct GpuSvdStageTimes {
   double download = 0;        // results to the caller's arrays
   double total = 0;
   long long launches = 0;     // kernel enqueues (GEMMs included)
-  // Inside host_bidiag_svd with vectors and bdsdc_hybrid (bdsdc_hybrid.h):
-  // its merges (those multiplying on the GPU) and the seconds of its parts,
-  // summed over threads (the tree's halves run in parallel).
-  int dc_merges = 0, dc_gpu_merges = 0;
-  double dc_leaves = 0, dc_deflate = 0, dc_secular = 0, dc_products = 0;
+  // Inside host_bidiag_svd with vectors and bdsdc_hybrid: its merges and
+  // the seconds of its parts, summed over threads (bdsdc_hybrid.h).
+  HybridDcStats dc;
   // With LAI_SVD_PROFILE=1 on a profiling queue: device time per kernel
   // (event start..end summed over its launches, GEMMs as "gemm"); else empty.
   struct Kernel {
