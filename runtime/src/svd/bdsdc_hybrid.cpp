@@ -1,6 +1,7 @@
 // Divide and conquer bidiagonal SVD with GPU products (bdsdc_hybrid.h says
 // what and why). LAPACK does the parts that decide accuracy: ?lasd0 on the
-// small blocks, ?lasd2 (deflation), ?lasd4 (each secular root), ?lamrg; this
+// small blocks, ?lasd4 (each secular root), ?lamrg; the deflation takes
+// ?lasd2's decisions (dc_deflate.h) and applies them on all threads; this
 // file organises the tree, runs the independent pieces in parallel, builds
 // the K x K singular vectors from the roots (the Lowner construction that
 // makes them orthogonal) and does the two products of each merge.
@@ -27,21 +28,15 @@
 #include "diagnostics/error.h"
 #include "dispatch/env.h"
 #include "opencl/backend.h"
+#include "svd/dc_deflate.h"
 #include "svd/host_array.h"
+#include "svd/parallel_for.h"
 
 extern "C" {
 void dlasd0_(const int* n, const int* sqre, double* d, double* e, double* u, const int* ldu, double* vt,
              const int* ldvt, const int* smlsiz, int* iwork, double* work, int* info);
 void slasd0_(const int* n, const int* sqre, float* d, float* e, float* u, const int* ldu, float* vt, const int* ldvt,
              const int* smlsiz, int* iwork, float* work, int* info);
-void dlasd2_(const int* nl, const int* nr, const int* sqre, int* k, double* d, double* z, const double* alpha,
-             const double* beta, double* u, const int* ldu, double* vt, const int* ldvt, double* dsigma, double* u2,
-             const int* ldu2, double* vt2, const int* ldvt2, int* idxp, int* idx, int* idxc, int* idxq, int* coltyp,
-             int* info);
-void slasd2_(const int* nl, const int* nr, const int* sqre, int* k, float* d, float* z, const float* alpha,
-             const float* beta, float* u, const int* ldu, float* vt, const int* ldvt, float* dsigma, float* u2,
-             const int* ldu2, float* vt2, const int* ldvt2, int* idxp, int* idx, int* idxc, int* idxq, int* coltyp,
-             int* info);
 void dlasd4_(const int* n, const int* i, const double* d, const double* z, double* delta, const double* rho,
              double* sigma, double* work, int* info);
 void slasd4_(const int* n, const int* i, const float* d, const float* z, float* delta, const float* rho, float* sigma,
@@ -67,12 +62,6 @@ struct Lapack<double> {
                     double* w, int* info) {
     dlasd0_(&n, &sqre, d, e, u, &ldu, vt, &ldvt, &kSmlsiz, iw, w, info);
   }
-  static void lasd2(int nl, int nr, int sqre, int* k, double* d, double* z, double alpha, double beta, double* u,
-                    int ldu, double* vt, int ldvt, double* dsigma, double* u2, int ldu2, double* vt2, int ldvt2,
-                    int* idxp, int* idx, int* idxc, int* idxq, int* coltyp, int* info) {
-    dlasd2_(&nl, &nr, &sqre, k, d, z, &alpha, &beta, u, &ldu, vt, &ldvt, dsigma, u2, &ldu2, vt2, &ldvt2, idxp, idx,
-            idxc, idxq, coltyp, info);
-  }
   static void lasd4(int n, int i, const double* d, const double* z, double* delta, double rho, double* sigma,
                     double* work, int* info) {
     dlasd4_(&n, &i, d, z, delta, &rho, sigma, work, info);
@@ -90,12 +79,6 @@ struct Lapack<float> {
                     int* info) {
     slasd0_(&n, &sqre, d, e, u, &ldu, vt, &ldvt, &kSmlsiz, iw, w, info);
   }
-  static void lasd2(int nl, int nr, int sqre, int* k, float* d, float* z, float alpha, float beta, float* u, int ldu,
-                    float* vt, int ldvt, float* dsigma, float* u2, int ldu2, float* vt2, int ldvt2, int* idxp,
-                    int* idx, int* idxc, int* idxq, int* coltyp, int* info) {
-    slasd2_(&nl, &nr, &sqre, k, d, z, &alpha, &beta, u, &ldu, vt, &ldvt, dsigma, u2, &ldu2, vt2, &ldvt2, idxp, idx,
-            idxc, idxq, coltyp, info);
-  }
   static void lasd4(int n, int i, const float* d, const float* z, float* delta, float rho, float* sigma, float* work,
                     int* info) {
     slasd4_(&n, &i, d, z, delta, &rho, sigma, work, info);
@@ -108,43 +91,6 @@ struct Lapack<float> {
                 ldc);
   }
 };
-
-// f(i) for i in [0, count) on up to `threads` threads, in chunks.
-template <class F>
-void parallel_for(int count, int threads, F&& f) {
-  if (threads <= 1 || count < 64) {
-    for (int i = 0; i < count; ++i) f(i);
-    return;
-  }
-  const int chunk = std::max(8, count / (threads * 4));
-  std::atomic<int> next{0};
-  std::exception_ptr error;  // the first one; the others stop taking chunks
-  std::mutex error_mu;
-  auto work = [&] {
-    try {
-      for (;;) {
-        const int b = next.fetch_add(chunk);
-        if (b >= count) return;
-        const int end = std::min(count, b + chunk);
-        for (int i = b; i < end; ++i) f(i);
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mu);
-      if (!error) error = std::current_exception();
-      next.store(count);
-    }
-  };
-  std::vector<std::thread> pool;
-  const int nt = std::min(threads, (count + chunk - 1) / chunk);
-  try {
-    for (int t = 1; t < nt; ++t) pool.emplace_back(work);
-  } catch (const std::system_error&) {
-    // fewer threads to be had: the ones started and this one share the work
-  }
-  work();
-  for (std::thread& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-}
 
 // Work arrays of the merges, allocated (and their pages touched, by all
 // threads) once per call instead of per merge: the merge of rows f..f+N-1
@@ -281,16 +227,14 @@ class Solver {
     const int ldvt2 = padded_ld(M);  // <= M + 16
     T* U2 = pools_.at(pools_.u2, f);
     T* VT2 = pools_.at(pools_.vt2, f);
-    HostArray<T> z(static_cast<std::size_t>(M)), dsigma(static_cast<std::size_t>(N));
-    HostArray<int> idxp(static_cast<std::size_t>(N)), idx(static_cast<std::size_t>(N)), idxc(static_cast<std::size_t>(N)),
-        coltyp(static_cast<std::size_t>(N));
-    int K = 0, info = 0;
-    Lapack<T>::lasd2(nl, nr, sqre, &K, D, z.data(), alpha, beta, Ub, ldu_, VTb, ldvt_, dsigma.data(), U2, N, VT2,
-                     ldvt2, idxp.data(), idx.data(), idxc.data(), iq, coltyp.data(), &info);
-    if (info != 0) {
-      fail(info);
-      return;
-    }
+    // ?lasd2's decisions (dc_deflate.h), applied on all threads.
+    DeflationPlan<T> plan;
+    plan_deflation<T>(nl, nr, sqre, D, alpha, beta, VTb + static_cast<std::size_t>(nl) * ldvt_,
+                      VTb + static_cast<std::size_t>(nl + 1) * ldvt_ + nl + 1, iq, plan);
+    apply_deflation_u<T>(plan, nl, N, Ub, ldu_, U2, N, threads_);
+    apply_deflation_vt<T>(plan, nl, N, M, VTb, ldvt_, VT2, ldvt2, threads_);
+    const int K = plan.K;
+    T* z = plan.z.data();
     const double t_deflate = since(t0);
     t0 = Clock::now();
     double t_products = 0;
@@ -300,8 +244,7 @@ class Solver {
       for (int j = 0; j < M; ++j) VTb[static_cast<std::size_t>(j) * ldvt_] = VT2[static_cast<std::size_t>(j) * ldvt2];
       const T sgn = z[0] > 0 ? T(1) : T(-1);
       for (int i = 0; i < N; ++i) Ub[i] = sgn * U2[i];
-    } else if (!secular(f, K, N, M, D, z.data(), dsigma.data(), U2, VT2, ldvt2, idxc.data(), Ub, VTb, &t_products,
-                        &on_gpu)) {
+    } else if (!secular(f, K, N, M, D, z, plan.dsigma.data(), U2, VT2, ldvt2, Ub, VTb, &t_products, &on_gpu)) {
       return;
     }
     for (int i = 0; i < N; ++i) D[i] *= orgnrm;
@@ -318,8 +261,8 @@ class Solver {
 
   // The K x K secular problem (K >= 2): roots into D[0..K-1] (ascending),
   // U(:, 0:K) and VT(0:K, :) of the block. False when a root failed.
-  bool secular(int f, int K, int N, int M, T* D, T* z, const T* dsigma, const T* U2, const T* VT2, int ldvt2,
-               const int* idxc, T* Ub, T* VTb, double* t_products, bool* on_gpu) {
+  bool secular(int f, int K, int N, int M, T* D, T* z, const T* dsigma, const T* U2, const T* VT2, int ldvt2, T* Ub,
+               T* VTb, double* t_products, bool* on_gpu) {
     std::vector<T> zsign(z, z + K);
     const T rho = Lapack<T>::nrm2(K, z);
     for (int i = 0; i < K; ++i) z[i] /= rho;
@@ -351,9 +294,10 @@ class Solver {
       zh[static_cast<std::size_t>(i)] = std::copysign(std::sqrt(std::fabs(p)), zsign[static_cast<std::size_t>(i)]);
     });
     // Singular vectors of the K x K problem for root i: right v_j = zh_j /
-    // (dsigma_j^2 - sigma_i^2), left u = (-1, dsigma_j v_j); normalised, rows
-    // in U2's column order (idxc). In place: column i of del becomes column
-    // i of QL, column i of sum row i of QR (QR^T is stored).
+    // (dsigma_j^2 - sigma_i^2), left u = (-1, dsigma_j v_j); normalised
+    // (U2's columns are in dsigma's order, dc_deflate.h). In place: column
+    // i of del becomes column i of QL, column i of sum row i of QR (QR^T is
+    // stored).
     parallel_for(K, threads_, [&](int i) {
       T* u = col(del, i);
       T* v = col(sum, i);
@@ -361,13 +305,9 @@ class Solver {
       u[0] = -1;
       for (int j = 1; j < K; ++j) u[j] = dsigma[j] * v[j];
       const T nu = Lapack<T>::nrm2(K, u), nv = Lapack<T>::nrm2(K, v);
-      std::vector<T> tu(u, u + K), tv(v, v + K);
-      u[0] = tu[0] / nu;
-      v[0] = tv[0] / nv;
-      for (int j = 1; j < K; ++j) {
-        const int jc = idxc[j] - 1;
-        u[j] = tu[static_cast<std::size_t>(jc)] / nu;
-        v[j] = tv[static_cast<std::size_t>(jc)] / nv;
+      for (int j = 0; j < K; ++j) {
+        u[j] /= nu;
+        v[j] /= nv;
       }
     });
     // U(:, 0:K) = U2(:, 0:K) QL; VT(0:K, :) = QR VT2(0:K, :), QR = sum^T.
