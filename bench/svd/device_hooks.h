@@ -50,7 +50,9 @@ std::vector<std::pair<std::string, double>> gpu_svd_stages(char job, int m, int 
                        {"dc_leaves", t.dc.seconds_leaves},
                        {"dc_deflate", t.dc.seconds_deflate},
                        {"dc_secular", t.dc.seconds_secular},
-                       {"dc_products", t.dc.seconds_products}});
+                       {"dc_products", t.dc.seconds_products},
+                       {"dc_merge_matrix", t.dc.seconds_merge_matrix},
+                       {"dc_on_device", t.vectors_on_device ? 1.0 : 0.0}});
   }
   // LAI_SVD_PROFILE=1: device seconds per kernel ("k:<kernel>/<launches>").
   for (const auto& k : t.kernels) r.push_back({"k:" + k.name + "/" + std::to_string(k.launches), k.seconds});

@@ -18,7 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "opencl/cl_error.h"
+#include "opencl/gpu.h"
+#include "opencl/pool.h"
+#include "opencl/runtime.h"
 #include "svd/bdsdc_hybrid.h"
+#include "svd/dc_device.h"
 
 namespace {
 
@@ -47,12 +52,35 @@ struct Ratios {
   double resid = 0, orth_u = 0, orth_v = 0, values = 0;
 };
 
+// bdsdc_hybrid with its vectors on the device (dc_device.h) where n
+// merges there: U and V = VT^T in zeroed device buffers (leading dimension
+// ld), read back into U and VT for the checks.
 template <class T>
-Ratios check(const std::string& what, const Bidiag<T>& B, const lai::svd::HybridDcOptions& o) {
+int run_on_device(int n, T* d, T* e, T* U, T* VT, int ld, const lai::svd::HybridDcOptions& o,
+                  lai::svd::HybridDcStats* st) {
+  const lai::ocl::Runtime& rt = lai::ocl::runtime();
+  const std::size_t bytes = sizeof(T) * static_cast<std::size_t>(ld) * n;
+  lai::ocl::PooledBuffer bu = lai::ocl::acquire_buffer(rt, bytes), bv = lai::ocl::acquire_buffer(rt, bytes);
+  const T zero = 0;
+  for (cl_mem b : {bu.get(), bv.get()})
+    lai::ocl::check(clEnqueueFillBuffer(rt.queue, b, &zero, sizeof(T), 0, bytes, 0, nullptr, nullptr), "fill", "");
+  auto dev = lai::svd::make_dc_device<T>(rt, lai::ocl::gemm_config<T>(rt), n, bu.get(), ld, bv.get(), ld);
+  const int info = lai::svd::bdsdc_hybrid<T>(n, d, e, U, ld, VT, ld, o, st, dev.get());
+  std::vector<T> V(static_cast<std::size_t>(ld) * n);
+  lai::ocl::check(clEnqueueReadBuffer(rt.queue, bu.get(), CL_TRUE, 0, bytes, U, 0, nullptr, nullptr), "read", "");
+  lai::ocl::check(clEnqueueReadBuffer(rt.queue, bv.get(), CL_TRUE, 0, bytes, V.data(), 0, nullptr, nullptr), "read", "");
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) VT[static_cast<std::size_t>(j) * ld + i] = V[static_cast<std::size_t>(i) * ld + j];
+  return info;
+}
+
+template <class T>
+Ratios check(const std::string& what, const Bidiag<T>& B, const lai::svd::HybridDcOptions& o, bool on_device) {
   const int n = B.n(), ld = n + 3;  // a leading dimension that is not n
   std::vector<T> d = B.d, e = B.e, U(static_cast<std::size_t>(ld) * n, T(-7)), VT(static_cast<std::size_t>(ld) * n, T(-7));
   lai::svd::HybridDcStats st;
-  const int info = lai::svd::bdsdc_hybrid<T>(n, d.data(), e.data(), U.data(), ld, VT.data(), ld, o, &st);
+  const int info = on_device ? run_on_device<T>(n, d.data(), e.data(), U.data(), VT.data(), ld, o, &st)
+                             : lai::svd::bdsdc_hybrid<T>(n, d.data(), e.data(), U.data(), ld, VT.data(), ld, o, &st);
   EXPECT_EQ(info, 0) << what;
   const std::vector<T> ref = reference(B);
   const double eps = std::numeric_limits<T>::epsilon(), neps = n * eps;
@@ -125,14 +153,20 @@ void run(const char* tag) {
   for (int n : {1, 2, 3, 7, 40, 130, 257}) {
     for (auto& [name, B] : zoo<T>(n, g)) {
       for (int leaf : {4, 25}) {
-        for (int gpu_min : {0, 1 << 30}) {
+        // Products on the device from host arrays (gpu_min 0), on the host
+        // (huge), and the vectors on the device for the merges of at least
+        // 30 rows (the smaller ones on the host, then uploaded).
+        for (int gpu_min : {0, 1 << 30, 30}) {
           lai::svd::HybridDcOptions o;
           o.leaf = leaf;
           o.gpu_min = gpu_min;
           o.threads = 3;
+          const bool dev = gpu_min == 30 && lai::svd::dc_merges_on_device(n, o);
+          if (gpu_min == 30 && !dev) continue;
           char what[128];
-          std::snprintf(what, sizeof what, "%s %s leaf %d %s", tag, name.c_str(), leaf, gpu_min == 0 ? "gpu" : "host");
-          check<T>(what, B, o);
+          std::snprintf(what, sizeof what, "%s %s leaf %d %s", tag, name.c_str(), leaf,
+                        dev ? "device" : gpu_min == 0 ? "gpu" : "host");
+          check<T>(what, B, o, dev);
         }
       }
     }
@@ -143,15 +177,20 @@ TEST(BdsdcHybrid, AgainstLapackF64) { run<double>("f64"); }
 TEST(BdsdcHybrid, AgainstLapackF32) { run<float>("f32"); }
 
 TEST(BdsdcHybrid, ZeroMatrix) {
-  std::vector<double> d(50, 0.0), e(50, 0.0), U(2500, 5.0), VT(2500, 5.0);
-  lai::svd::HybridDcOptions o;
-  o.leaf = 4;
-  ASSERT_EQ(lai::svd::bdsdc_hybrid<double>(50, d.data(), e.data(), U.data(), 50, VT.data(), 50, o, nullptr), 0);
-  for (int i = 0; i < 50; ++i) {
-    EXPECT_EQ(d[i], 0.0);
-    for (int j = 0; j < 50; ++j) {
-      EXPECT_EQ(U[j * 50 + i], i == j ? 1.0 : 0.0);
-      EXPECT_EQ(VT[j * 50 + i], i == j ? 1.0 : 0.0);
+  for (bool dev : {false, true}) {
+    std::vector<double> d(50, 0.0), e(50, 0.0), U(2500, 5.0), VT(2500, 5.0);
+    lai::svd::HybridDcOptions o;
+    o.leaf = 4;
+    o.gpu_min = 8;
+    ASSERT_EQ(dev ? run_on_device<double>(50, d.data(), e.data(), U.data(), VT.data(), 50, o, nullptr)
+                  : lai::svd::bdsdc_hybrid<double>(50, d.data(), e.data(), U.data(), 50, VT.data(), 50, o, nullptr),
+              0);
+    for (int i = 0; i < 50; ++i) {
+      EXPECT_EQ(d[i], 0.0);
+      for (int j = 0; j < 50; ++j) {
+        EXPECT_EQ(U[j * 50 + i], i == j ? 1.0 : 0.0) << dev;
+        EXPECT_EQ(VT[j * 50 + i], i == j ? 1.0 : 0.0) << dev;
+      }
     }
   }
 }

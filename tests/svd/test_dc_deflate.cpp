@@ -184,4 +184,111 @@ void all_cases() {
 TEST(DcDeflate, MatchesLapackLasd2F64) { all_cases<double>(); }
 TEST(DcDeflate, MatchesLapackLasd2F32) { all_cases<float>(); }
 
+// merge_matrix: U_old W_U and (V_old W_V)^T against the host path's
+// U2(:, 0:K) QL with the deflated columns, and QR VT2(0:K, :) with the
+// deflated rows (and row M-1), for random K x K QL and QR^T; with an order
+// (reversed) and negated columns, column j must be +-column order[j].
+// Bound: 8 K eps (sums of K products of entries below 1 in magnitude).
+template <class T>
+void merge_matrix_case(int nl, int nr, int sqre, Kind kind, unsigned seed, bool reorder) {
+  const std::string what = "nl " + std::to_string(nl) + " nr " + std::to_string(nr) + " sqre " +
+                           std::to_string(sqre) + " kind " + std::to_string(static_cast<int>(kind)) +
+                           (reorder ? " reordered" : "");
+  Merge<T> m = make<T>(nl, nr, sqre, kind, seed);
+  const int N = m.N, M = m.M;
+  // U's column nl is e_nl in a merge (the block's middle row belongs to
+  // neither child); U2's column 0 relies on it.
+  for (int i = 0; i < N; ++i) m.U[static_cast<std::size_t>(nl) * m.ldu + i] = i == nl ? T(1) : T(0);
+  // VT is block diagonal (rows and columns 0..nl, then nl+1..M-1): VT2's
+  // row 0 (sqre = 1) combines rows nl and M-1 column by column as if so.
+  for (int c = 0; c < M; ++c) m.VT[static_cast<std::size_t>(c) * m.ldvt + (c <= nl ? M - 1 : nl)] = 0;
+  const std::vector<T> U0 = m.U, VT0 = m.VT;
+  lai::svd::DeflationPlan<T> plan;
+  const T* vt = m.VT.data();
+  lai::svd::plan_deflation<T>(nl, nr, sqre, m.d.data(), m.alpha, m.beta, vt + static_cast<std::size_t>(nl) * m.ldvt,
+                              vt + static_cast<std::size_t>(nl + 1) * m.ldvt + nl + 1, m.idxq.data(), plan);
+  const int K = plan.K;
+  std::mt19937_64 rng(seed * 7 + 1);
+  std::uniform_real_distribution<double> uni(-1, 1);
+  std::vector<T> QL(static_cast<std::size_t>(K) * K), QRt(static_cast<std::size_t>(K) * K);
+  for (T& x : QL) x = static_cast<T>(uni(rng));
+  for (T& x : QRt) x = static_cast<T>(uni(rng));
+  // The host path.
+  std::vector<T> U2(static_cast<std::size_t>(N) * N), VT2(static_cast<std::size_t>(M) * M);
+  lai::svd::apply_deflation_u<T>(plan, nl, N, m.U.data(), m.ldu, U2.data(), N, 1);
+  lai::svd::apply_deflation_vt<T>(plan, nl, N, M, m.VT.data(), m.ldvt, VT2.data(), M, 1);
+  std::vector<double> Uref(static_cast<std::size_t>(N) * N), VTref(static_cast<std::size_t>(M) * M);
+  for (int j = 0; j < N; ++j)
+    for (int i = 0; i < N; ++i) {
+      double v = 0;
+      if (j < K) {
+        for (int t = 0; t < K; ++t) v += double(U2[static_cast<std::size_t>(t) * N + i]) * QL[static_cast<std::size_t>(j) * K + t];
+      } else {
+        v = m.U[static_cast<std::size_t>(j) * m.ldu + i];
+      }
+      Uref[static_cast<std::size_t>(j) * N + i] = v;
+    }
+  for (int c = 0; c < M; ++c)
+    for (int r = 0; r < M; ++r) {
+      double v = 0;
+      if (r < K) {
+        for (int t = 0; t < K; ++t) v += double(QRt[static_cast<std::size_t>(r) * K + t]) * VT2[static_cast<std::size_t>(c) * M + t];
+      } else {
+        v = m.VT[static_cast<std::size_t>(c) * m.ldvt + r];
+      }
+      VTref[static_cast<std::size_t>(c) * M + r] = v;
+    }
+  // merge_matrix, with an order and negations when asked.
+  std::vector<int> order;
+  std::vector<unsigned char> neg;
+  if (reorder) {
+    for (int j = M - 1; j >= 0; --j) order.push_back(j);
+    for (int j = 0; j < M; ++j) neg.push_back(j % 3 == 1);
+  }
+  const int ldw = M + 2;
+  std::vector<T> WU(static_cast<std::size_t>(ldw) * N, T(5)), WV(static_cast<std::size_t>(ldw) * M, T(5));
+  std::vector<int> order_u;
+  if (reorder)
+    for (int j = N - 1; j >= 0; --j) order_u.push_back(j);
+  lai::svd::merge_matrix<T>(plan, false, nl, N, M, QL.data(), K, reorder ? order_u.data() : nullptr,
+                            reorder ? neg.data() : nullptr, WU.data(), ldw, 4);
+  lai::svd::merge_matrix<T>(plan, true, nl, N, M, QRt.data(), K, reorder ? order.data() : nullptr,
+                            reorder ? neg.data() : nullptr, WV.data(), ldw, 4);
+  const double tol = 8.0 * K * std::numeric_limits<T>::epsilon();
+  int bad = 0;
+  for (int j = 0; j < N && bad < 5; ++j) {
+    const int sj = reorder ? order_u[static_cast<std::size_t>(j)] : j;
+    const double sg = reorder && neg[static_cast<std::size_t>(j)] ? -1 : 1;
+    for (int i = 0; i < N; ++i) {
+      double v = 0;
+      for (int t = 0; t < N; ++t) v += double(U0[static_cast<std::size_t>(t) * m.ldu + i]) * WU[static_cast<std::size_t>(j) * ldw + t];
+      if (std::fabs(v - sg * Uref[static_cast<std::size_t>(sj) * N + i]) > tol && bad++ < 5)
+        ADD_FAILURE() << what << " U_new(" << i << "," << j << ") " << v << " vs " << sg * Uref[static_cast<std::size_t>(sj) * N + i];
+    }
+  }
+  // VT_new = (V_old W_V)^T = W_V^T VT_old: row j, column c.
+  for (int j = 0; j < M && bad < 5; ++j) {
+    const int sj = reorder ? order[static_cast<std::size_t>(j)] : j;
+    const double sg = reorder && neg[static_cast<std::size_t>(j)] ? -1 : 1;
+    for (int c = 0; c < M; ++c) {
+      double v = 0;
+      for (int t = 0; t < M; ++t) v += double(WV[static_cast<std::size_t>(j) * ldw + t]) * VT0[static_cast<std::size_t>(c) * m.ldvt + t];
+      if (std::fabs(v - sg * VTref[static_cast<std::size_t>(c) * M + sj]) > tol && bad++ < 5)
+        ADD_FAILURE() << what << " VT_new(" << j << "," << c << ") " << v << " vs " << sg * VTref[static_cast<std::size_t>(c) * M + sj];
+    }
+  }
+}
+
+template <class T>
+void merge_matrix_cases() {
+  const int shapes[][3] = {{1, 1, 0}, {1, 1, 1}, {2, 1, 1}, {7, 5, 0}, {6, 7, 1}, {40, 33, 1}};
+  unsigned seed = 100;
+  for (const auto& s : shapes)
+    for (Kind kind : {Kind::distinct, Kind::clustered, Kind::small_z, Kind::zeros, Kind::all_small})
+      for (bool reorder : {false, true}) merge_matrix_case<T>(s[0], s[1], s[2], kind, seed++, reorder);
+}
+
+TEST(DcDeflate, MergeMatrixMatchesTheHostPathF64) { merge_matrix_cases<double>(); }
+TEST(DcDeflate, MergeMatrixMatchesTheHostPathF32) { merge_matrix_cases<float>(); }
+
 }  // namespace

@@ -202,27 +202,42 @@ TEST(SvdGpu, StageTimesOfTheInternalEntry) {
 TEST(SvdGpu, BidiagonalSvdRoutineFollowsLaiSvdDc) {
   std::mt19937_64 g(12);
   const Mat<double> A0 = svdtest::random_matrix<double>(120, 90, 1.0, g);
-  for (const char* dc : {"hybrid", "lapack", ""}) {
-    setenv("LAI_SVD_DC", dc, 1);
+  // LAI_SVD_DC, then with merges from 16 rows on the device: U_B and V_B
+  // kept there (dc_device.h), or not with LAI_SVD_DC_DEVICE=0.
+  struct Case {
+    const char* dc;
+    const char* gpu_min;
+    const char* on_device;
+  };
+  for (const Case c : {Case{"hybrid", "", ""}, Case{"lapack", "", ""}, Case{"", "", ""}, Case{"hybrid", "16", ""},
+                       Case{"hybrid", "16", "0"}}) {
+    setenv("LAI_SVD_DC", c.dc, 1);
     setenv("LAI_SVD_DC_LEAF", "8", 1);
+    setenv("LAI_SVD_DC_GPU_MIN", c.gpu_min, 1);
+    setenv("LAI_SVD_DC_DEVICE", c.on_device, 1);
+    const std::string what = std::string("LAI_SVD_DC=") + c.dc + " GPU_MIN=" + c.gpu_min + " DEVICE=" + c.on_device;
     Mat<double> A = A0;
     std::vector<double> s(90), U(120 * 90), VT(90 * 90);
     lai::svd::GpuSvdStageTimes t;
     int info = -1;
     lai::svd::gesvd_opencl<double>('S', 'S', 120, 90, A.a.data(), 120, s.data(), U.data(), 120, VT.data(), 90,
                                    &info, &t);
-    unsetenv("LAI_SVD_DC");
-    unsetenv("LAI_SVD_DC_LEAF");
+    for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN", "LAI_SVD_DC_DEVICE"}) unsetenv(v);
     EXPECT_EQ(info, 0);
-    if (std::string(dc) == "hybrid") {
+    if (std::string(c.dc) == "hybrid") {
       EXPECT_GE(t.dc.merges, 7) << "90 rows in leaves of at most 8: at least 7 merges";
     } else {
-      EXPECT_EQ(t.dc.merges, 0) << "LAI_SVD_DC=" << dc;
+      EXPECT_EQ(t.dc.merges, 0) << what;
+    }
+    const bool device_expected = std::string(c.gpu_min) == "16" && std::string(c.on_device) != "0";
+    EXPECT_EQ(t.vectors_on_device, device_expected) << what;
+    if (device_expected) {
+      EXPECT_GE(t.dc.gpu_merges, 3) << what << ": merges of 16 rows and more on the device";
     }
     const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), 120, 90, VT.data(), 90, 90);
-    EXPECT_LT(r.usv, svdtest::kThreshold) << dc;
-    EXPECT_LT(r.u, svdtest::kThreshold) << dc;
-    EXPECT_LT(r.vt, svdtest::kThreshold) << dc;
+    EXPECT_LT(r.usv, svdtest::kThreshold) << what;
+    EXPECT_LT(r.u, svdtest::kThreshold) << what;
+    EXPECT_LT(r.vt, svdtest::kThreshold) << what;
   }
 }
 

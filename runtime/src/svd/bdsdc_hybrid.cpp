@@ -123,21 +123,30 @@ template <class T>
 class Solver {
  public:
   Solver(T* d, T* e, T* U, int ldu, T* VT, int ldvt, const HybridDcOptions& o, HybridDcStats& st, int n,
-         Pools<T>& pools, int threads)
+         Pools<T>& pools, int threads, DcDevice<T>* device)
       : d_(d), e_(e), U_(U), VT_(VT), ldu_(ldu), ldvt_(ldvt), o_(o), st_(st), idxq_(static_cast<std::size_t>(n)),
-        pools_(pools), threads_(threads) {}
+        pools_(pools), threads_(threads), device_(device), root_n_(n) {}
 
   // The block of rows f..f+n-1 (n x (n+sqre)): its values into d_[f..],
   // vectors into the blocks of U_ and VT_, its sorting permutation (1-based,
   // ascending) into idxq_[f..]. Children of large blocks in parallel.
-  void solve(int f, int n, int sqre) {
+  //
+  // With a device (DcDevice): the merges of blocks of at least gpu_min rows
+  // run there (U and V = VT^T stay in its buffers); a block solved on the
+  // host whose parent merges on the device starts from its own identity
+  // (nothing else of the host's U and VT is set) and goes up when solved.
+  void solve(int f, int n, int sqre, bool parent_on_device = false) {
     if (info_.load() != 0) return;
+    const bool dev = device_ != nullptr && dc_merges_on_device(n, o_);
+    if (!dev && parent_on_device) identity_block(f, n, n + sqre);
     if (n <= std::max(o_.leaf, 3)) {
       leaf(f, n, sqre);
+      if (parent_on_device && info_.load() == 0) device_->put_block(f, n, n + sqre, block(U_, ldu_, f), ldu_, block(VT_, ldvt_, f), ldvt_);
       return;
     }
     const int nl = (n - 1) / 2, nr = n - nl - 1;
     const T alpha = d_[f + nl], beta = e_[f + nl];
+    if (dev) device_->set_unit(f + nl);  // U's column nl of the merge is e_nl
     if (n >= 2 * o_.leaf && threads_ > 1) {
       // An exception (a failed device product, std::bad_alloc) must not
       // leave a thread: the left half's is carried to this thread, and
@@ -147,20 +156,20 @@ class Solver {
       try {
         left = std::thread([&] {
           try {
-            solve(f, nl, 1);
+            solve(f, nl, 1, dev);
           } catch (...) {
             left_error = std::current_exception();
             fail(-1);
           }
         });
       } catch (const std::system_error&) {
-        solve(f, nl, 1);  // no thread to be had: the halves one after the other
+        solve(f, nl, 1, dev);  // no thread to be had: the halves one after the other
       }
       auto join = [&] {
         if (left.joinable()) left.join();
       };
       try {
-        solve(f + nl + 1, nr, sqre);
+        solve(f + nl + 1, nr, sqre, dev);
       } catch (...) {
         fail(-1);
         join();
@@ -169,12 +178,18 @@ class Solver {
       join();
       if (left_error) std::rethrow_exception(left_error);
     } else {
-      solve(f, nl, 1);
-      solve(f + nl + 1, nr, sqre);
+      solve(f, nl, 1, dev);
+      solve(f + nl + 1, nr, sqre, dev);
     }
     if (info_.load() != 0) return;
-    merge(f, nl, nr, sqre, alpha, beta);
+    merge(f, nl, nr, sqre, alpha, beta, dev);
+    if (!dev && parent_on_device && info_.load() == 0)
+      device_->put_block(f, n, n + sqre, block(U_, ldu_, f), ldu_, block(VT_, ldvt_, f), ldvt_);
   }
+
+  // The final order of the root merged on the device (its W's columns) and
+  // the sign flips of V's columns: d is sorted there, not afterwards.
+  const std::vector<int>& root_order() const { return root_order_; }
 
   int info() const { return info_.load(); }
 
@@ -182,6 +197,23 @@ class Solver {
   void fail(int info) {
     int zero = 0;
     info_.compare_exchange_strong(zero, info);
+  }
+
+  static T* block(T* a, int ld, int f) { return a + f + static_cast<std::size_t>(f) * ld; }
+
+  // U (n x n) and VT (m x m) of the block at (f, f) = I, the start ?lasd0
+  // and the dense products of the host's merges need.
+  void identity_block(int f, int n, int m) {
+    parallel_for(m, threads_, [&](int j) {
+      if (j < n) {
+        T* u = block(U_, ldu_, f) + static_cast<std::size_t>(j) * ldu_;
+        std::fill(u, u + n, T(0));
+        u[j] = 1;
+      }
+      T* v = block(VT_, ldvt_, f) + static_cast<std::size_t>(j) * ldvt_;
+      std::fill(v, v + m, T(0));
+      v[j] = 1;
+    });
   }
 
   void leaf(int f, int n, int sqre) {
@@ -203,12 +235,12 @@ class Solver {
     add([&](HybridDcStats& s) { s.seconds_leaves += since(t0); });
   }
 
-  void merge(int f, int nl, int nr, int sqre, T alpha, T beta) {
+  void merge(int f, int nl, int nr, int sqre, T alpha, T beta, bool dev) {
     Clock::time_point t0 = Clock::now();
     const int N = nl + nr + 1, M = N + sqre;
     T* D = d_ + f;
-    T* Ub = U_ + f + static_cast<std::size_t>(f) * ldu_;
-    T* VTb = VT_ + f + static_cast<std::size_t>(f) * ldvt_;
+    T* Ub = block(U_, ldu_, f);
+    T* VTb = block(VT_, ldvt_, f);
     int* iq = idxq_.data() + f;
     // Scale to max 1 as dlasd1 does (the secular solver's tolerances
     // assume it).
@@ -217,38 +249,93 @@ class Solver {
     for (int i = 0; i < N; ++i) orgnrm = std::max(orgnrm, std::fabs(D[i]));
     if (orgnrm == T(0)) {
       // B's block is zero: its values are 0 and the children's vectors
-      // (block diagonal, orthogonal) serve; every order is sorted.
+      // (block diagonal, orthogonal) serve; every order is sorted. (Not
+      // the root: bdsdc_hybrid returns before for B = 0.)
       std::iota(iq, iq + N, 1);
       return;
     }
     for (int i = 0; i < N; ++i) D[i] /= orgnrm;
     alpha /= orgnrm;
     beta /= orgnrm;
+    // ?lasd2's decisions (dc_deflate.h). z is read from VT's columns nl
+    // and nl+1 of the block: on the device, two short reads.
+    DeflationPlan<T> plan;
+    if (dev) {
+      std::vector<T> left(static_cast<std::size_t>(nl) + 1), right(static_cast<std::size_t>(M - nl - 1));
+      device_->vt_column(f + nl, f, nl + 1, left.data());
+      device_->vt_column(f + nl + 1, f + nl + 1, M - nl - 1, right.data());
+      plan_deflation<T>(nl, nr, sqre, D, alpha, beta, left.data(), right.data(), iq, plan);
+    } else {
+      plan_deflation<T>(nl, nr, sqre, D, alpha, beta, VTb + static_cast<std::size_t>(nl) * ldvt_,
+                        VTb + static_cast<std::size_t>(nl + 1) * ldvt_ + nl + 1, iq, plan);
+    }
+    const int K = plan.K;
+    T* z = plan.z.data();
+    // Host: U2 and VT2 gathered on all threads (on the device the plan goes
+    // into the products' W instead).
     const int ldvt2 = padded_ld(M);  // <= M + 16
     T* U2 = pools_.at(pools_.u2, f);
     T* VT2 = pools_.at(pools_.vt2, f);
-    // ?lasd2's decisions (dc_deflate.h), applied on all threads.
-    DeflationPlan<T> plan;
-    plan_deflation<T>(nl, nr, sqre, D, alpha, beta, VTb + static_cast<std::size_t>(nl) * ldvt_,
-                      VTb + static_cast<std::size_t>(nl + 1) * ldvt_ + nl + 1, iq, plan);
-    apply_deflation_u<T>(plan, nl, N, Ub, ldu_, U2, N, threads_);
-    apply_deflation_vt<T>(plan, nl, N, M, VTb, ldvt_, VT2, ldvt2, threads_);
-    const int K = plan.K;
-    T* z = plan.z.data();
+    if (!dev) {
+      apply_deflation_u<T>(plan, nl, N, Ub, ldu_, U2, N, threads_);
+      apply_deflation_vt<T>(plan, nl, N, M, VTb, ldvt_, VT2, ldvt2, threads_);
+    }
     const double t_deflate = since(t0);
     t0 = Clock::now();
-    double t_products = 0;
-    bool on_gpu = false;
+    // QL (K x K, ld K) and QR^T: the secular problem's vectors.
+    T* QL = pools_.at(pools_.ql, f);
+    T* QRt = pools_.at(pools_.qr, f);
     if (K == 1) {
       D[0] = std::fabs(z[0]);
-      for (int j = 0; j < M; ++j) VTb[static_cast<std::size_t>(j) * ldvt_] = VT2[static_cast<std::size_t>(j) * ldvt2];
-      const T sgn = z[0] > 0 ? T(1) : T(-1);
-      for (int i = 0; i < N; ++i) Ub[i] = sgn * U2[i];
-    } else if (!secular(f, K, N, M, D, z, plan.dsigma.data(), U2, VT2, ldvt2, Ub, VTb, &t_products, &on_gpu)) {
+      QL[0] = z[0] > 0 ? T(1) : T(-1);
+      QRt[0] = 1;
+    } else if (!secular(K, D, z, plan.dsigma.data(), QL, QRt)) {
       return;
     }
     for (int i = 0; i < N; ++i) D[i] *= orgnrm;
     Lapack<T>::lamrg(K, N - K, D, 1, -1, iq);
+    double t_products = 0;
+    bool on_gpu = false;
+    if (dev) {
+      // W_U (N x N) and W_V (M x M) into the pools U2/VT2 would have used;
+      // the root's columns in the final (descending) order.
+      const int* order = nullptr;
+      std::vector<unsigned char> negate;
+      if (N == root_n_) {
+        root_order_.resize(static_cast<std::size_t>(N));
+        std::iota(root_order_.begin(), root_order_.end(), 0);
+        std::stable_sort(root_order_.begin(), root_order_.end(),
+                         [D](int a, int b) { return std::fabs(D[a]) > std::fabs(D[b]); });
+        order = root_order_.data();
+        negate.resize(static_cast<std::size_t>(M));
+        for (int j = 0; j < N; ++j) negate[static_cast<std::size_t>(j)] = D[root_order_[static_cast<std::size_t>(j)]] < 0;
+      }
+      const Clock::time_point tw = Clock::now();
+      merge_matrix<T>(plan, false, nl, N, M, QL, K, order, nullptr, U2, N, threads_);
+      merge_matrix<T>(plan, true, nl, N, M, QRt, K, order, negate.empty() ? nullptr : negate.data(), VT2, M,
+                      threads_);
+      const double t_w = since(tw);
+      const Clock::time_point tp = Clock::now();
+      device_->product(f, N, M, U2, N, VT2, M);
+      t_products = since(tp);
+      on_gpu = true;
+      add([&](HybridDcStats& s) { s.seconds_merge_matrix += t_w; });
+    } else if (K == 1) {
+      for (int j = 0; j < M; ++j) VTb[static_cast<std::size_t>(j) * ldvt_] = VT2[static_cast<std::size_t>(j) * ldvt2];
+      for (int i = 0; i < N; ++i) Ub[i] = QL[0] * U2[i];
+    } else {
+      // U(:, 0:K) = U2(:, 0:K) QL; VT(0:K, :) = QR VT2(0:K, :).
+      const Clock::time_point tp = Clock::now();
+      on_gpu = K >= o_.gpu_min;
+      if (on_gpu) {
+        ocl::gemm_opencl<T>(false, 0, 0, N, K, K, T(1), U2, N, QL, K, T(0), Ub, ldu_);
+        ocl::gemm_opencl<T>(false, 1, 0, K, M, K, T(1), QRt, K, VT2, ldvt2, T(0), VTb, ldvt_);
+      } else {
+        Lapack<T>::gemm(false, N, K, K, U2, N, QL, K, Ub, ldu_);
+        Lapack<T>::gemm(true, K, M, K, QRt, K, VT2, ldvt2, VTb, ldvt_);
+      }
+      t_products = since(tp);
+    }
     const double t_all = since(t0);
     add([&](HybridDcStats& s) {
       ++s.merges;
@@ -260,17 +347,15 @@ class Solver {
   }
 
   // The K x K secular problem (K >= 2): roots into D[0..K-1] (ascending),
-  // U(:, 0:K) and VT(0:K, :) of the block. False when a root failed.
-  bool secular(int f, int K, int N, int M, T* D, T* z, const T* dsigma, const T* U2, const T* VT2, int ldvt2, T* Ub,
-               T* VTb, double* t_products, bool* on_gpu) {
+  // its left vectors into QL's columns and its right vectors into QRt's
+  // columns (QR^T), ld K. False when a root failed.
+  bool secular(int K, T* D, T* z, const T* dsigma, T* del, T* sum) {
     std::vector<T> zsign(z, z + K);
     const T rho = Lapack<T>::nrm2(K, z);
     for (int i = 0; i < K; ++i) z[i] /= rho;
     const T rho2 = rho * rho;
     // Column j of del/sum: dsigma - sigma_j and dsigma + sigma_j (?lasd4's
     // DELTA and WORK for root j).
-    T* del = pools_.at(pools_.ql, f);
-    T* sum = pools_.at(pools_.qr, f);
     auto col = [K](T* a, int j) { return a + static_cast<std::size_t>(j) * K; };
     std::atomic<int> bad{0};
     parallel_for(K, threads_, [&](int j) {
@@ -296,8 +381,7 @@ class Solver {
     // Singular vectors of the K x K problem for root i: right v_j = zh_j /
     // (dsigma_j^2 - sigma_i^2), left u = (-1, dsigma_j v_j); normalised
     // (U2's columns are in dsigma's order, dc_deflate.h). In place: column
-    // i of del becomes column i of QL, column i of sum row i of QR (QR^T is
-    // stored).
+    // i of del becomes column i of QL, column i of sum row i of QR.
     parallel_for(K, threads_, [&](int i) {
       T* u = col(del, i);
       T* v = col(sum, i);
@@ -310,17 +394,6 @@ class Solver {
         v[j] /= nv;
       }
     });
-    // U(:, 0:K) = U2(:, 0:K) QL; VT(0:K, :) = QR VT2(0:K, :), QR = sum^T.
-    const Clock::time_point t0 = Clock::now();
-    *on_gpu = K >= o_.gpu_min;
-    if (*on_gpu) {
-      ocl::gemm_opencl<T>(false, 0, 0, N, K, K, T(1), U2, N, del, K, T(0), Ub, ldu_);
-      ocl::gemm_opencl<T>(false, 1, 0, K, M, K, T(1), sum, K, VT2, ldvt2, T(0), VTb, ldvt_);
-    } else {
-      Lapack<T>::gemm(false, N, K, K, U2, N, del, K, Ub, ldu_);
-      Lapack<T>::gemm(true, K, M, K, sum, K, VT2, ldvt2, VTb, ldvt_);
-    }
-    *t_products = since(t0);
     return true;
   }
 
@@ -342,41 +415,61 @@ class Solver {
   std::mutex stats_mu_;
   Pools<T>& pools_;
   int threads_ = 1;
+  DcDevice<T>* device_ = nullptr;
+  int root_n_ = 0;
+  std::vector<int> root_order_;
 };
 
 }  // namespace
 
 template <class T>
 int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const HybridDcOptions& opt,
-                 HybridDcStats* stats) {
+                 HybridDcStats* stats, DcDevice<T>* device) {
   HybridDcStats local;
   HybridDcStats& st = stats != nullptr ? *stats : local;
   if (n <= 0) return 0;
+  if (device != nullptr && !dc_merges_on_device(n, opt)) {
+    fail(LAI_ERROR_INTERNAL, "bdsdc_hybrid: n = " + std::to_string(n) +
+                                 " does not merge on the device with these options (dc_merges_on_device)");
+  }
   const int threads =
       opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // U = VT = I: the blocks' off-diagonal parts stay exact zeros, which the
-  // dense products of the merges rely on.
-  parallel_for(n, threads, [&](int j) {
-    T* u = U + static_cast<std::size_t>(j) * ldu;
-    T* v = VT + static_cast<std::size_t>(j) * ldvt;
-    std::fill(u, u + n, T(0));
-    std::fill(v, v + n, T(0));
-    u[j] = v[j] = 1;
-  });
   T orgnrm = 0;
   for (int i = 0; i < n; ++i) orgnrm = std::max(orgnrm, std::fabs(d[i]));
   for (int i = 0; i + 1 < n; ++i) orgnrm = std::max(orgnrm, std::fabs(e[i]));
+  // U = VT = I on the host: the blocks' off-diagonal parts stay exact
+  // zeros, which the dense products of the merges rely on. With a device
+  // each block solved on the host sets its own (Solver::solve).
+  auto identity = [&] {
+    parallel_for(n, threads, [&](int j) {
+      T* u = U + static_cast<std::size_t>(j) * ldu;
+      T* v = VT + static_cast<std::size_t>(j) * ldvt;
+      std::fill(u, u + n, T(0));
+      std::fill(v, v + n, T(0));
+      u[j] = v[j] = 1;
+    });
+  };
+  if (device == nullptr || orgnrm == T(0)) identity();
   if (orgnrm == T(0)) {
     std::fill(d, d + n, T(0));
+    if (device != nullptr) device->put_block(0, n, n, U, ldu, VT, ldvt);
     return 0;
   }
   for (int i = 0; i < n; ++i) d[i] /= orgnrm;
   for (int i = 0; i + 1 < n; ++i) e[i] /= orgnrm;
   Pools<T> pools(n > std::max(opt.leaf, 3) ? n : 0, threads);
-  Solver<T> solver(d, e, U, ldu, VT, ldvt, opt, st, n, pools, threads);
+  Solver<T> solver(d, e, U, ldu, VT, ldvt, opt, st, n, pools, threads, device);
   solver.solve(0, n, 0);
   if (solver.info() != 0) return solver.info();
   for (int i = 0; i < n; ++i) d[i] *= orgnrm;
+  if (device != nullptr) {
+    // The root's products wrote the vectors in this order (and V's columns
+    // of negative values negated).
+    const std::vector<int>& order = solver.root_order();
+    std::vector<T> ds(d, d + n);
+    for (int i = 0; i < n; ++i) d[i] = std::fabs(ds[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])]);
+    return 0;
+  }
   // Descending order, vectors with them; a negative value (none expected)
   // becomes positive with its right vector negated.
   std::vector<int> perm(static_cast<std::size_t>(n));
@@ -416,6 +509,8 @@ int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const Hybrid
   return 0;
 }
 
+bool dc_merges_on_device(int n, const HybridDcOptions& opt) { return n > std::max(opt.leaf, 3) && n >= opt.gpu_min; }
+
 HybridDcOptions hybrid_dc_options_from_env() {
   HybridDcOptions o;
   if (const std::optional<int> v = env_int("LAI_SVD_DC_LEAF"); v && *v >= 1) o.leaf = *v;
@@ -435,8 +530,8 @@ DcChoice dc_choice_from_env() {
 }
 
 template int bdsdc_hybrid<double>(int, double*, double*, double*, int, double*, int, const HybridDcOptions&,
-                                  HybridDcStats*);
+                                  HybridDcStats*, DcDevice<double>*);
 template int bdsdc_hybrid<float>(int, float*, float*, float*, int, float*, int, const HybridDcOptions&,
-                                 HybridDcStats*);
+                                 HybridDcStats*, DcDevice<float>*);
 
 }  // namespace lai::svd

@@ -35,7 +35,31 @@ struct HybridDcOptions {
 struct HybridDcStats {
   int merges = 0, gpu_merges = 0;
   double seconds_leaves = 0, seconds_deflate = 0, seconds_secular = 0, seconds_products = 0;
+  double seconds_merge_matrix = 0;  // building the device merges' W (part of seconds_secular)
 };
+
+// Where a device-resident divide and conquer keeps U and V = VT^T (both n x
+// n, column-major; U starts zero, V zero). The OpenCL one is dc_device.h's.
+// The solver's threads call it concurrently; implementations serialise.
+// Every function throws lai::Error on failure.
+template <class T>
+class DcDevice {
+ public:
+  virtual ~DcDevice() = default;
+  // U(i, i) = 1: the middle row of a merge, which neither child sets.
+  virtual void set_unit(int i) = 0;
+  // A block solved on the host: U (N x N) and V = VT^T (VT: M x M) at (f, f).
+  virtual void put_block(int f, int N, int M, const T* U, int ldu, const T* VT, int ldvt) = 0;
+  // out[0..count) = VT(r0.., c) = V(c, r0..).
+  virtual void vt_column(int c, int r0, int count, T* out) = 0;
+  // The blocks at (f, f): U (N x N) = U W_U, V (M x M) = V W_V.
+  virtual void product(int f, int N, int M, const T* WU, int ldwu, const T* WV, int ldwv) = 0;
+};
+
+// Whether the merge of a block of n rows runs on the device, given one: it
+// is not a leaf and K could reach gpu_min. bdsdc_hybrid with a device needs
+// this of n itself (the root merges there).
+bool dc_merges_on_device(int n, const HybridDcOptions& opt);
 
 // d (n), e (n-1; destroyed), U (n x n, ldu), VT (n x n, ldvt) as ?bdsdc with
 // UPLO='U', COMPQ='I': on return d holds the singular values in descending
@@ -43,9 +67,16 @@ struct HybridDcStats {
 // routine that failed (> 0: a secular equation did not converge); then d, e,
 // U and VT hold garbage and the caller falls back to ?bdsdc/?bdsqr on its
 // copy. Throws lai::Error when the GPU product fails, std::bad_alloc.
+//
+// With a device (dc_merges_on_device(n, opt) must hold): the merges of
+// blocks from gpu_min rows multiply there and U_B, V_B = VT_B^T end in
+// its buffers, in the order of d; U and VT (host) serve the blocks solved
+// on the host only and hold nothing useful on return. What moves between
+// host and device is then the host blocks once, two short columns and W_U,
+// W_V per merge (dc_deflate.h's merge_matrix): no U or VT crosses back.
 template <class T>
 int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const HybridDcOptions& opt,
-                 HybridDcStats* stats);
+                 HybridDcStats* stats, DcDevice<T>* device = nullptr);
 
 // Options from the environment: LAI_SVD_DC_LEAF (an integer >= 1),
 // LAI_SVD_DC_GPU_MIN (>= 0) (the tests' way to take every path at small n);

@@ -227,10 +227,50 @@ void apply_deflation_vt(const DeflationPlan<T>& plan, int nl, int N, int M, T* V
   });
 }
 
+// W = G S blkdiag(Q, I) for U and G P^T blkdiag(Q, I) for V, where G is
+// the product of the rotations (U G applies them in order), S and P the
+// selections of apply_deflation_u/_vt (P with the sqre rotation of rows nl
+// and M-1): U2 = U G S, VT2 = P G^T VT. Built a column at a time (the
+// rotations act on W's rows, so on each column alone), last rotation first.
+template <class T>
+void merge_matrix(const DeflationPlan<T>& plan, bool side_v, int nl, int N, int M, const T* Q, int ldq,
+                  const int* order, const unsigned char* negate, T* W, int ldw, int threads) {
+  const int L = side_v ? M : N, K = plan.K;
+  parallel_for(L, threads, [&](int j) {
+    T* w = W + static_cast<std::size_t>(j) * ldw;
+    std::fill(w, w + L, T(0));
+    const int sj = order != nullptr ? order[j] : j;
+    if (sj < K) {
+      const T* q = Q + static_cast<std::size_t>(sj) * ldq;
+      for (int t = 1; t < K; ++t) w[plan.src[static_cast<std::size_t>(t)]] = q[t];
+      if (side_v && M > N) {
+        w[nl] = plan.c0 * q[0];
+        w[M - 1] = plan.s0 * q[0];
+      } else {
+        w[nl] = q[0];
+      }
+    } else if (sj < N) {
+      w[plan.src[static_cast<std::size_t>(sj)]] = 1;
+    } else {  // V's row M-1 (sqre = 1)
+      w[nl] = -plan.s0;
+      w[M - 1] = plan.c0;
+    }
+    for (auto g = plan.rotations.rbegin(); g != plan.rotations.rend(); ++g) {
+      const T x = w[g->a], y = w[g->b];
+      w[g->a] = g->c * x - g->s * y;
+      w[g->b] = g->s * x + g->c * y;
+    }
+    if (negate != nullptr && negate[j] != 0)
+      for (int i = 0; i < L; ++i) w[i] = -w[i];
+  });
+}
+
 #define LAI_DC_DEFLATE(T)                                                                                       \
   template int plan_deflation<T>(int, int, int, T*, T, T, const T*, const T*, const int*, DeflationPlan<T>&); \
   template void apply_deflation_u<T>(const DeflationPlan<T>&, int, int, T*, int, T*, int, int);               \
-  template void apply_deflation_vt<T>(const DeflationPlan<T>&, int, int, int, T*, int, T*, int, int);
+  template void apply_deflation_vt<T>(const DeflationPlan<T>&, int, int, int, T*, int, T*, int, int);         \
+  template void merge_matrix<T>(const DeflationPlan<T>&, bool, int, int, int, const T*, int, const int*,     \
+                                const unsigned char*, T*, int, int);
 LAI_DC_DEFLATE(double)
 LAI_DC_DEFLATE(float)
 #undef LAI_DC_DEFLATE

@@ -57,4 +57,15 @@ template <class T>
 void apply_deflation_vt(const DeflationPlan<T>& plan, int nl, int N, int M, T* VT, int ldvt, T* VT2, int ldvt2,
                         int threads);
 
+// The merge as one product per side, for merges whose U and V = VT^T stay
+// on the device (bdsdc_hybrid's DcDevice): U_new = U_old W (side_v false,
+// W N x N) or V_new = V_old W (side_v true, W M x M), with the plan's
+// rotations and order folded into W. Q (K x K, ldq): the secular problem's
+// vectors as the host path multiplies them, QL for U, QR^T for V. Column j
+// of W is the merge's column order[j] (order null: j; the root's final
+// sort), negated where negate[j] (may be null). ldw >= N or M.
+template <class T>
+void merge_matrix(const DeflationPlan<T>& plan, bool side_v, int nl, int N, int M, const T* Q, int ldq,
+                  const int* order, const unsigned char* negate, T* W, int ldw, int threads);
+
 }  // namespace lai::svd

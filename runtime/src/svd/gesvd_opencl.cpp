@@ -13,6 +13,7 @@
 // at GEMM speed.
 #include "svd/gesvd_opencl.h"
 #include "svd/bdsdc_hybrid.h"
+#include "svd/dc_device.h"
 #include "svd/bisect_opencl.h"
 #include "svd/host_array.h"
 #include "svd/svd_checks.h"
@@ -25,12 +26,15 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "diagnostics/error.h"
+#include "dispatch/env.h"
 #include "opencl/backend.h"
 #include "opencl/cl_error.h"
 #include "opencl/gpu.h"
@@ -397,6 +401,28 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   HostArray<T> UB, VTB;
   int linfo = 0;
   std::string routine;
+  // The back-transformation's targets: Z_Q = [U_B 0; 0 I] (Lq x NCu) and
+  // Z_P = V_B (Lv x Lv). The device-resident divide and conquer writes U_B
+  // and V_B there itself (vectors_on_device).
+  const int Lq = static_cast<int>(round_up(M, L)), Lv = static_cast<int>(round_up(N, L));
+  const int nu = bu_full ? M : N, NCu = static_cast<int>(round_up(nu, L));
+  ocl::PooledBuffer dZU, dZP;
+  const T zero = 0;
+  auto zero_targets = [&](bool u, bool v) {
+    if (u) {
+      dZU = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lq) * NCu);
+      ocl::check(clEnqueueFillBuffer(rt.queue, dZU.get(), &zero, es, 0, es * static_cast<std::size_t>(Lq) * NCu, 0,
+                                     nullptr, nullptr),
+                 "clEnqueueFillBuffer", dev);
+    }
+    if (v) {
+      dZP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lv) * Lv);
+      ocl::check(clEnqueueFillBuffer(rt.queue, dZP.get(), &zero, es, 0, es * static_cast<std::size_t>(Lv) * Lv, 0,
+                                     nullptr, nullptr),
+                 "clEnqueueFillBuffer", dev);
+    }
+  };
+  bool vectors_on_device = false;
   if (!bu && !bv) {
     // Values only: bisection on the device (bisect_opencl.h), all values in
     // parallel, instead of the host's sequential dqds (dbdsqr without vectors
@@ -425,7 +451,16 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     const bool hybrid = dc == DcChoice::automatic ? rt.device.gpu && N > dco.leaf : dc == DcChoice::hybrid;
     if (hybrid) {
       routine = std::string(Lapack<T>::prefix) + "bdsdc_hybrid";
-      linfo = bdsdc_hybrid<T>(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, dco, &tm.dc);
+      // Device-resident merges (dc_device.h) unless LAI_SVD_DC_DEVICE=0.
+      const std::optional<int> dc_dev_env = env_int("LAI_SVD_DC_DEVICE");
+      std::unique_ptr<DcDevice<T>> dcd;
+      if (dc_merges_on_device(N, dco) && dc_dev_env.value_or(1) != 0) {
+        zero_targets(true, true);
+        dcd = make_dc_device<T>(rt, cfg, N, dZU.get(), Lq, dZP.get(), Lv);
+        routine += "(device)";
+      }
+      linfo = bdsdc_hybrid<T>(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, dco, &tm.dc, dcd.get());
+      vectors_on_device = dcd != nullptr && linfo == 0;
       if (linfo != 0) {
         d = d0;
         e = e0;
@@ -465,9 +500,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // I - V T V^T (forward dlarft), applied last block first.
   t0 = Clock::now();
   const int kb = static_cast<int>(L * ((64 + L - 1) / L));
-  const int Lq = static_cast<int>(round_up(M, L)), Lv = static_cast<int>(round_up(N, L));
-  const int nu = bu_full ? M : N, NCu = static_cast<int>(round_up(nu, L));
-  ocl::PooledBuffer dZU, dZP;
   {
     const int Lmax = std::max(bu ? Lq : 0, bv ? Lv : 0), NCmax = std::max(bu ? NCu : 0, bv ? Lv : 0);
     ocl::PooledBuffer dVc, dVr, dG, dT, dWb, dW2;
@@ -479,7 +511,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       dWb = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
       dW2 = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
     }
-    const T zero = 0;
     auto apply = [&](int row, int nrefl, int Lvec, int Lp, cl_mem Z, int NCp, cl_mem tau) {
       const int nblk = (nrefl + kb - 1) / kb;
       for (int b = nblk - 1; b >= 0; --b) {
@@ -499,29 +530,28 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     };
     if (bu) {
       // Z = [U_B 0; 0 I] (M x nu), then Q_B Z.
-      dZU = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lq) * NCu);
-      ocl::check(clEnqueueFillBuffer(rt.queue, dZU.get(), &zero, es, 0, es * static_cast<std::size_t>(Lq) * NCu, 0,
-                                     nullptr, nullptr),
-                 "clEnqueueFillBuffer", dev);
-      ocl::write_columns(rt, dZU.get(), 0, es * Lq, UB.data(), es * ldb, es * N, N, "U_B");
+      if (!vectors_on_device) {
+        zero_targets(true, false);
+        ocl::write_columns(rt, dZU.get(), 0, es * Lq, UB.data(), es * ldb, es * N, N, "U_B");
+      }
       launch(K.set_diag, static_cast<std::size_t>(nu - N), dZU.get(), Lq, N, nu);
       apply(0, N, M, Lq, dZU.get(), NCu, dtq.get());
     }
     if (bv) {
       // Z = V_B = VT_B^T (N x N), then P_B Z.
-      dZP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lv) * Lv);
-      ocl::check(clEnqueueFillBuffer(rt.queue, dZP.get(), &zero, es, 0, es * static_cast<std::size_t>(Lv) * Lv, 0,
-                                     nullptr, nullptr),
-                 "clEnqueueFillBuffer", dev);
-      ocl::PooledBuffer tmp = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(N) * N);
-      ocl::write_columns(rt, tmp.get(), 0, es * N, VTB.data(), es * ldb, es * N, N, "VT_B");
-      launch(K.transpose, static_cast<std::size_t>(N) * N, tmp.get(), N, dZP.get(), Lv, N, N);
+      if (!vectors_on_device) {
+        zero_targets(false, true);
+        ocl::PooledBuffer tmp = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(N) * N);
+        ocl::write_columns(rt, tmp.get(), 0, es * N, VTB.data(), es * ldb, es * N, N, "VT_B");
+        launch(K.transpose, static_cast<std::size_t>(N) * N, tmp.get(), N, dZP.get(), Lv, N, N);
+      }
       apply(1, N - 1, N, Lv, dZP.get(), Lv, dtp.get());
       finish();
     }
     finish();
   }
   tm.back_transform = seconds_since(t0);
+  tm.vectors_on_device = vectors_on_device;
 
   // --- results. A is written last and only through a host copy (job 'O'),
   // so that a failed read leaves A intact for the CPU fallback.

@@ -25,13 +25,16 @@ struct GpuSvdStageTimes {
   double bidiagonalize = 0;   // device: dgebrd-like reduction to upper bidiagonal
   double host_bidiag_svd = 0; // d, e to the host and the bidiagonal SVD (device bisection, or
                               // with vectors bdsdc_hybrid / LAPACK ?bdsdc)
-  double back_transform = 0;  // U_B/V_B up, Q_B U_B and P_B V_B on the device
+  double back_transform = 0;  // U_B/V_B up (unless there), Q_B U_B and P_B V_B on the device
   double download = 0;        // results to the caller's arrays
   double total = 0;
   long long launches = 0;     // kernel enqueues (GEMMs included)
   // Inside host_bidiag_svd with vectors and bdsdc_hybrid: its merges and
   // the seconds of its parts, summed over threads (bdsdc_hybrid.h).
   HybridDcStats dc;
+  // Whether bdsdc_hybrid kept U_B and V_B on the device (dc_device.h), so
+  // that nothing of them crossed PCIe before the back-transformation.
+  bool vectors_on_device = false;
   // With LAI_SVD_PROFILE=1 on a profiling queue: device time per kernel
   // (event start..end summed over its launches, GEMMs as "gemm"); else empty.
   struct Kernel {
