@@ -52,6 +52,7 @@ std::vector<std::pair<std::string, double>> gpu_svd_stages(char job, int m, int 
                        {"dc_secular", t.dc.seconds_secular},
                        {"dc_products", t.dc.seconds_products},
                        {"dc_merge_matrix", t.dc.seconds_merge_matrix},
+                       {"dc_pool_wait", t.dc.seconds_pool_wait},
                        {"dc_on_device", t.vectors_on_device ? 1.0 : 0.0}});
   }
   // LAI_SVD_PROFILE=1: device seconds per kernel ("k:<kernel>/<launches>").

@@ -12,16 +12,11 @@
 #include <thread>
 #include <utility>
 
+#include "cpu/blas_threads.h"
 #include "cpu/fast_gemm_profile.h"
 #include "cpu/registry.h"
 #include "cpu/team_affinity.h"
 #include "cpu/workspace.h"
-
-// OpenBLAS's thread control (cblas.h of Debian's OpenBLAS declares them).
-extern "C" {
-void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
-}
 
 namespace lai::cpu {
 
@@ -589,29 +584,6 @@ int split_rows(int m, int sm) {
   const int rounded = (half / unit) * unit;
   return rounded > 0 ? rounded : half;
 }
-
-// openblas_set_num_threads is process-wide: concurrent split2 and par2 calls
-// share one "single-threaded" period, and the last one out restores the
-// setting.
-std::mutex g_blas_threads_mutex;
-int g_blas_threads_users = 0;
-int g_blas_threads_saved = 1;
-
-struct SingleThreadedBlas {
-  SingleThreadedBlas() {
-    std::lock_guard<std::mutex> lock(g_blas_threads_mutex);
-    if (g_blas_threads_users++ == 0) {
-      g_blas_threads_saved = openblas_get_num_threads();
-      openblas_set_num_threads(1);
-    }
-  }
-  ~SingleThreadedBlas() {
-    std::lock_guard<std::mutex> lock(g_blas_threads_mutex);
-    if (--g_blas_threads_users == 0) openblas_set_num_threads(g_blas_threads_saved);
-  }
-  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
-  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
-};
 
 // par2's workspace: the top level's temporaries, shared by the two threads,
 // and one next-level workspace per thread (each runs its own leaves).

@@ -25,6 +25,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "cpu/blas_threads.h"
 #include "diagnostics/error.h"
 #include "dispatch/env.h"
 #include "opencl/backend.h"
@@ -98,12 +99,41 @@ struct Lapack<float> {
 // so the merges that run at the same time (disjoint rows, parents after
 // children) never share any. Page faults of fresh arrays per merge had cost
 // more than the merges' products.
+//
+// The touching runs on a few threads of its own while the leaves (which
+// need no pool) are solved: merges wait for it (wait()).
 template <class T>
 struct Pools {
-  Pools(int n, int threads)
+  explicit Pools(int n)
       : stride(static_cast<std::size_t>(n) + 24),
         size(stride * (static_cast<std::size_t>(n) + 1)),
-        u2(size), vt2(size), ql(size), qr(size) {
+        u2(size), vt2(size), ql(size), qr(size) {}
+  ~Pools() { wait(); }
+  Pools(const Pools&) = delete;
+  Pools& operator=(const Pools&) = delete;
+
+  void start_touching(int threads) {
+    if (size == 0) return;
+    try {
+      toucher_ = std::thread([this, threads] { touch(threads); });
+    } catch (const std::system_error&) {
+      touch(threads);  // no thread to be had: now, on this one
+    }
+  }
+  // Seconds waited for the touching (0 once it is done).
+  double wait() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!toucher_.joinable()) return 0;
+    const Clock::time_point t0 = Clock::now();
+    toucher_.join();
+    return since(t0);
+  }
+  T* at(HostArray<T>& a, int f) { return a.data() + static_cast<std::size_t>(f) * stride; }
+  std::size_t stride, size;
+  HostArray<T> u2, vt2, ql, qr;  // ql, qr: ?lasd4's DELTA and WORK, then the K x K vectors
+
+ private:
+  void touch(int threads) {
     for (HostArray<T>* a : {&u2, &vt2, &ql, &qr}) {
       T* p = a->data();
       const std::size_t chunk = std::size_t{1} << 18;
@@ -114,9 +144,8 @@ struct Pools {
       });
     }
   }
-  T* at(HostArray<T>& a, int f) { return a.data() + static_cast<std::size_t>(f) * stride; }
-  std::size_t stride, size;
-  HostArray<T> u2, vt2, ql, qr;  // ql, qr: ?lasd4's DELTA and WORK, then the K x K vectors
+  std::thread toucher_;
+  std::mutex mu_;
 };
 
 template <class T>
@@ -257,6 +286,7 @@ class Solver {
     for (int i = 0; i < N; ++i) D[i] /= orgnrm;
     alpha /= orgnrm;
     beta /= orgnrm;
+    if (const double w = pools_.wait(); w > 0) add([&](HybridDcStats& s) { s.seconds_pool_wait += w; });
     // ?lasd2's decisions (dc_deflate.h). z is read from VT's columns nl
     // and nl+1 of the block: on the device, two short reads.
     DeflationPlan<T> plan;
@@ -457,7 +487,13 @@ int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const Hybrid
   }
   for (int i = 0; i < n; ++i) d[i] /= orgnrm;
   for (int i = 0; i + 1 < n; ++i) e[i] /= orgnrm;
-  Pools<T> pools(n > std::max(opt.leaf, 3) ? n : 0, threads);
+  // OpenBLAS's threads would oversubscribe the cores the leaves and the
+  // merges' loops use, and its idle ones spin after each call (4096^2 thin
+  // SVD: 0.59 -> 0.48-0.53 s with OPENBLAS_NUM_THREADS=1, probe of run 25).
+  std::optional<cpu::SingleThreadedBlas> single_blas;
+  if (opt.single_threaded_blas) single_blas.emplace();
+  Pools<T> pools(n > std::max(opt.leaf, 3) ? n : 0);
+  pools.start_touching(std::max(1, threads / 4));
   Solver<T> solver(d, e, U, ldu, VT, ldvt, opt, st, n, pools, threads, device);
   solver.solve(0, n, 0);
   if (solver.info() != 0) return solver.info();
@@ -515,6 +551,7 @@ HybridDcOptions hybrid_dc_options_from_env() {
   HybridDcOptions o;
   if (const std::optional<int> v = env_int("LAI_SVD_DC_LEAF"); v && *v >= 1) o.leaf = *v;
   if (const std::optional<int> v = env_int("LAI_SVD_DC_GPU_MIN"); v && *v >= 0) o.gpu_min = *v;
+  if (const std::optional<int> v = env_int("LAI_SVD_DC_BLAS1"); v && (*v == 0 || *v == 1)) o.single_threaded_blas = *v == 1;
   return o;
 }
 

@@ -30,12 +30,16 @@ struct HybridDcOptions {
   int leaf = 512;     // blocks of at most this many rows go to LAPACK ?lasd0
   int gpu_min = 256;  // merges with K >= gpu_min multiply on the GPU
   int threads = 0;    // host threads for the secular equation; 0: all
+  // OpenBLAS single-threaded during the call (cpu/blas_threads.h): the
+  // leaves' ?lasd0 and the host products run on the solver's own threads.
+  bool single_threaded_blas = true;
 };
 
 struct HybridDcStats {
   int merges = 0, gpu_merges = 0;
   double seconds_leaves = 0, seconds_deflate = 0, seconds_secular = 0, seconds_products = 0;
   double seconds_merge_matrix = 0;  // building the device merges' W (part of seconds_secular)
+  double seconds_pool_wait = 0;     // merges waiting for the work arrays' first touch
 };
 
 // Where a device-resident divide and conquer keeps U and V = VT^T (both n x
@@ -79,7 +83,8 @@ int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const Hybrid
                  HybridDcStats* stats, DcDevice<T>* device = nullptr);
 
 // Options from the environment: LAI_SVD_DC_LEAF (an integer >= 1),
-// LAI_SVD_DC_GPU_MIN (>= 0) (the tests' way to take every path at small n);
+// LAI_SVD_DC_GPU_MIN (>= 0) (the tests' way to take every path at small n),
+// LAI_SVD_DC_BLAS1 (0: leave OpenBLAS's threads as they are; 1, default);
 // defaults otherwise, also for values that are not such integers (tuning
 // knobs, as LAI_BLOCK_THRESHOLD).
 HybridDcOptions hybrid_dc_options_from_env();

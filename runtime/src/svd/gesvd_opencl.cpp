@@ -499,7 +499,11 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // --- back-transformation: Z = (block_0 ... block_last) Z, block b =
   // I - V T V^T (forward dlarft), applied last block first.
   t0 = Clock::now();
-  const int kb = static_cast<int>(L * ((64 + L - 1) / L));
+  // Reflectors per block: 64, or LAI_SVD_BACK_NB (a whole number >= 1),
+  // rounded up to the GEMM tile unit.
+  const std::optional<int> back_nb = env_int("LAI_SVD_BACK_NB");
+  const std::size_t nb_want = back_nb && *back_nb >= 1 ? static_cast<std::size_t>(*back_nb) : 64;
+  const int kb = static_cast<int>(L * ((nb_want + L - 1) / L));
   {
     const int Lmax = std::max(bu ? Lq : 0, bv ? Lv : 0), NCmax = std::max(bu ? NCu : 0, bv ? Lv : 0);
     ocl::PooledBuffer dVc, dVr, dG, dT, dWb, dW2;
