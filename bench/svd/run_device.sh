@@ -147,7 +147,8 @@ case ",$TUNE," in *,bisect,*)
 esac
 T3=$(date +%s)
 DRV=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -1 || true)
-GIT=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo "unknown (no .git)")
+# --dirty: the device machine gets a copy of the working tree whose .git may be older than the files.
+GIT=$(cd "$ROOT" && git describe --always --dirty=+uncommitted-changes 2>/dev/null || echo "unknown (no .git)")
 python3 - "$WORK/run.json" "$DRV" "$GIT" "$((T1-T0))" "$((T1Z-T1))" "$((T2-T1Z))" "$((T2T-T2))" "$((T3-T2T))" \
   "$ZOO_RC" "$LAI_RC" "$TORCH_NOTE" "${LAI_BENCH_QUICK:-0}" <<'EOF'
 import json, sys, datetime
