@@ -164,6 +164,14 @@ GemmConfig gemm_config(const Runtime& rt, const std::string& variant, const std:
   return c;
 }
 
+MemHandle sub_buffer(cl_mem buf, std::size_t origin, std::size_t size) {
+  const cl_buffer_region region{origin, size};
+  cl_int rc = CL_SUCCESS;
+  MemHandle h(clCreateSubBuffer(buf, 0, CL_BUFFER_CREATE_TYPE_REGION, &region, &rc));
+  if (rc != CL_SUCCESS) return MemHandle();
+  return h;
+}
+
 namespace {
 
 template <class T>
@@ -191,16 +199,6 @@ void enqueue_tiles(const Runtime& rt, const GemmConfig& cfg, cl_kernel k, std::s
   const std::size_t global[3] = {tiles * cfg.threads_per_tile, cfg.ydim, batch};
   check(clEnqueueNDRangeKernel(rt.queue, k, 3, nullptr, global, cfg.local, 0, nullptr, ev),
         ("clEnqueueNDRangeKernel(" + cfg.program + ")").c_str(), rt.device.name);
-}
-
-// A view of bytes [origin, origin + size) of buf (the parent's access flags);
-// null where the driver refuses it (e.g. an origin it does not accept).
-MemHandle sub_buffer(cl_mem buf, std::size_t origin, std::size_t size) {
-  const cl_buffer_region region{origin, size};
-  cl_int rc = CL_SUCCESS;
-  MemHandle h(clCreateSubBuffer(buf, 0, CL_BUFFER_CREATE_TYPE_REGION, &region, &rc));
-  if (rc != CL_SUCCESS) return MemHandle();
-  return h;
 }
 
 // The split-K tail (gemm_tail.h) for a single product, or false (nothing

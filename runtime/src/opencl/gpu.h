@@ -10,6 +10,7 @@
 #include <string>
 
 #include "opencl/cl_api.h"
+#include "opencl/handles.h"
 #include "opencl/runtime.h"
 
 namespace lai::ocl {
@@ -85,6 +86,11 @@ template <class T>
 void batched_v_device(const Runtime& rt, const std::string& program, const std::string& layout,
                       const std::string& options, cl_mem A, cl_mem B, cl_mem C, std::size_t count, std::size_t items,
                       cl_event* done);
+
+// A view of bytes [origin, origin + size) of buf (the parent's access flags);
+// null where the driver refuses it (an origin off the device's
+// base_align_bytes, a buf that is itself a view).
+MemHandle sub_buffer(cl_mem buf, std::size_t origin, std::size_t size);
 
 // Kernel build options of the tuning table for `kernel` on this device ("" if none).
 std::string tuned_options(const Runtime& rt, const std::string& kernel);

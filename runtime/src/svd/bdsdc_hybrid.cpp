@@ -54,6 +54,7 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 constexpr int kSmlsiz = 25;  // LAPACK's ilaenv choice for ?bdsdc's leaves
+constexpr int kParallelRows = 128;  // smaller nodes: too little work for a thread
 
 template <class T>
 struct Lapack;
@@ -176,7 +177,11 @@ class Solver {
     const int nl = (n - 1) / 2, nr = n - nl - 1;
     const T alpha = d_[f + nl], beta = e_[f + nl];
     if (dev) device_->set_unit(f + nl);  // U's column nl of the merge is e_nl
-    if (n >= 2 * o_.leaf && threads_ > 1) {
+    // Halves in parallel for every node of at least kParallelRows rows. (The
+    // rule was n >= 2 leaf: a node of 2 leaf - 1 rows then solved its two
+    // leaves one after the other, and at n = 2048 and 4096 with leaves of
+    // 512 that pair was the critical path.)
+    if (n >= kParallelRows && threads_ > 1) {
       // An exception (a failed device product, std::bad_alloc) must not
       // leave a thread: the left half's is carried to this thread, and
       // this thread's waits for the left half before it propagates.

@@ -35,6 +35,9 @@ struct GpuSvdStageTimes {
   // Whether bdsdc_hybrid kept U_B and V_B on the device (dc_device.h), so
   // that nothing of them crossed PCIe before the back-transformation.
   bool vectors_on_device = false;
+  // Blocks of reflectors the back-transformation applied to their rows only
+  // (views from row p; the others to all rows).
+  long long back_row_views = 0;
   // With LAI_SVD_PROFILE=1 on a profiling queue: device time per kernel
   // (event start..end summed over its launches, GEMMs as "gemm"); else empty.
   struct Kernel {
