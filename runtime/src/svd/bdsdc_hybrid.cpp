@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
@@ -317,6 +318,7 @@ class Solver {
     }
     const double t_deflate = since(t0);
     t0 = Clock::now();
+    double secular_s[3] = {0, 0, 0}, t_w = 0;  // roots, Lowner z, vectors; W (LAI_SVD_DC_TRACE)
     // QL (K x K, ld K) and QR^T: the secular problem's vectors.
     T* QL = pools_.at(pools_.ql, f);
     T* QRt = pools_.at(pools_.qr, f);
@@ -324,7 +326,7 @@ class Solver {
       D[0] = std::fabs(z[0]);
       QL[0] = z[0] > 0 ? T(1) : T(-1);
       QRt[0] = 1;
-    } else if (!secular(K, D, z, plan.dsigma.data(), QL, QRt)) {
+    } else if (!secular(K, D, z, plan.dsigma.data(), QL, QRt, trace_ ? secular_s : nullptr)) {
       return;
     }
     for (int i = 0; i < N; ++i) D[i] *= orgnrm;
@@ -349,7 +351,7 @@ class Solver {
       merge_matrix<T>(plan, false, nl, N, M, QL, K, order, nullptr, U2, N, threads_);
       merge_matrix<T>(plan, true, nl, N, M, QRt, K, order, negate.empty() ? nullptr : negate.data(), VT2, M,
                       threads_);
-      const double t_w = since(tw);
+      t_w = since(tw);
       const Clock::time_point tp = Clock::now();
       device_->product(f, N, M, U2, N, VT2, M);
       t_products = since(tp);
@@ -372,6 +374,13 @@ class Solver {
       t_products = since(tp);
     }
     const double t_all = since(t0);
+    if (trace_) {
+      std::fprintf(stderr,
+                   "lai dc merge f %d N %d K %d rotations %zu: deflate %.4f roots %.4f lowner %.4f vectors %.4f W %.4f "
+                   "products %.4f (%s)\n",
+                   f, N, K, plan.rotations.size(), t_deflate, secular_s[0], secular_s[1], secular_s[2], t_w,
+                   t_products, dev ? "device" : on_gpu ? "gpu from host" : "host");
+    }
     add([&](HybridDcStats& s) {
       ++s.merges;
       s.gpu_merges += on_gpu ? 1 : 0;
@@ -384,7 +393,12 @@ class Solver {
   // The K x K secular problem (K >= 2): roots into D[0..K-1] (ascending),
   // its left vectors into QL's columns and its right vectors into QRt's
   // columns (QR^T), ld K. False when a root failed.
-  bool secular(int K, T* D, T* z, const T* dsigma, T* del, T* sum) {
+  bool secular(int K, T* D, T* z, const T* dsigma, T* del, T* sum, double* times) {
+    Clock::time_point tp = Clock::now();
+    auto lap = [&](int i) {
+      if (times != nullptr) times[i] = since(tp);
+      tp = Clock::now();
+    };
     std::vector<T> zsign(z, z + K);
     const T rho = Lapack<T>::nrm2(K, z);
     for (int i = 0; i < K; ++i) z[i] /= rho;
@@ -402,6 +416,7 @@ class Solver {
       fail(bad.load());
       return false;
     }
+    lap(0);
     // z recomputed from the roots (Lowner): the exact updating vector of a
     // matrix with these singular values, so the vectors below come out
     // orthogonal. dsigma_i^2 - sigma_j^2 = del(i, j) sum(i, j).
@@ -413,6 +428,7 @@ class Solver {
       for (int j = i; j < K - 1; ++j) p *= ds(j) / (dsigma[i] - dsigma[j + 1]) / (dsigma[i] + dsigma[j + 1]);
       zh[static_cast<std::size_t>(i)] = std::copysign(std::sqrt(std::fabs(p)), zsign[static_cast<std::size_t>(i)]);
     });
+    lap(1);
     // Singular vectors of the K x K problem for root i: right v_j = zh_j /
     // (dsigma_j^2 - sigma_i^2), left u = (-1, dsigma_j v_j); normalised
     // (U2's columns are in dsigma's order, dc_deflate.h). In place: column
@@ -429,6 +445,7 @@ class Solver {
         v[j] /= nv;
       }
     });
+    lap(2);
     return true;
   }
 
@@ -452,6 +469,9 @@ class Solver {
   int threads_ = 1;
   DcDevice<T>* device_ = nullptr;
   int root_n_ = 0;
+  // LAI_SVD_DC_TRACE=1: one line per merge on stderr (the probes' view of
+  // where a merge's time goes).
+  const bool trace_ = env_int("LAI_SVD_DC_TRACE").value_or(0) == 1;
   std::vector<int> root_order_;
 };
 

@@ -2,11 +2,14 @@
 #include "svd/dc_device.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <numeric>
 #include <string>
 #include <vector>
 
+#include "dispatch/env.h"
 #include "opencl/cl_error.h"
 #include "opencl/pool.h"
 #include "opencl/staging.h"
@@ -94,10 +97,18 @@ class OclDcDevice final : public DcDevice<T> {
     fill_zero(X_.get(), bytes);
     fill_zero(W_.get(), bytes);
     copy_block(big, ld, f, L, X_.get(), lp, true);
+    const auto t0 = std::chrono::steady_clock::now();
     ocl::write_columns(rt_, W_.get(), 0, es * lp, W, es * ldw, es * L, static_cast<std::size_t>(L), what);
+    const auto t1 = std::chrono::steady_clock::now();
     const int p = static_cast<int>(lp);
     ocl::gemm_device<T>(rt_, cfg_, p, p, p, T(1), W_.get(), p, 0, X_.get(), p, 0, T(0), O_.get(), p, 0, 1, nullptr);
     copy_block(big, ld, f, L, O_.get(), lp, false);
+    if (trace_) {
+      ocl::check(clFinish(rt_.queue), "clFinish", rt_.device.name);
+      const auto t2 = std::chrono::steady_clock::now();
+      std::fprintf(stderr, "lai dc product %s L %d: W up %.4f, GEMM %d^3 and copies %.4f\n", what, L,
+                   std::chrono::duration<double>(t1 - t0).count(), p, std::chrono::duration<double>(t2 - t1).count());
+    }
   }
 
   const ocl::Runtime& rt_;
@@ -107,6 +118,7 @@ class OclDcDevice final : public DcDevice<T> {
   std::size_t unit_ = 1;
   ocl::PooledBuffer X_, W_, O_;
   std::mutex mu_;
+  const bool trace_ = env_int("LAI_SVD_DC_TRACE").value_or(0) == 1;  // bdsdc_hybrid's trace
 };
 
 }  // namespace
