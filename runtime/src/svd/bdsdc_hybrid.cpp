@@ -439,10 +439,13 @@ class Solver {
       for (int j = 0; j < K; ++j) v[j] = zh[static_cast<std::size_t>(j)] / u[j] / v[j];
       u[0] = -1;
       for (int j = 1; j < K; ++j) u[j] = dsigma[j] * v[j];
-      const T nu = Lapack<T>::nrm2(K, u), nv = Lapack<T>::nrm2(K, v);
+      // Scaled by the norms' reciprocals: half the divisions of this loop
+      // (the top merge's vectors took 14 ms at n = 4096, LAI_SVD_DC_TRACE),
+      // at most one more rounding per entry.
+      const T ru = T(1) / Lapack<T>::nrm2(K, u), rv = T(1) / Lapack<T>::nrm2(K, v);
       for (int j = 0; j < K; ++j) {
-        u[j] /= nu;
-        v[j] /= nv;
+        u[j] *= ru;
+        v[j] *= rv;
       }
     });
     lap(2);

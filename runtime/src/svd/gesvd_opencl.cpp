@@ -423,6 +423,101 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     }
   };
   bool vectors_on_device = false;
+  // The back-transformation's blocks of reflectors (set up here: with the
+  // vectors on the device, Q_B and P_B are formed while the host solves the
+  // bidiagonal SVD). Reflectors per block: 64, or LAI_SVD_BACK_NB (a whole number >= 1),
+  // rounded up to the GEMM tile unit.
+  const std::optional<int> back_nb = env_int("LAI_SVD_BACK_NB");
+  const std::size_t nb_want = back_nb && *back_nb >= 1 ? static_cast<std::size_t>(*back_nb) : 64;
+  const int kb = static_cast<int>(L * ((nb_want + L - 1) / L));
+  const int Lmax = std::max(bu ? Lq : 0, bv ? Lv : 0), NCmax = std::max(bu ? NCu : 0, bv ? Lv : 0);
+  ocl::PooledBuffer dVc, dVr, dG, dT, dWb, dW2;
+  if (bu || bv) {
+    dVc = ocl::acquire_buffer(rt, es * Lmax * kb);
+    dVr = ocl::acquire_buffer(rt, es * Lmax * kb);
+    dG = ocl::acquire_buffer(rt, es * kb * kb);
+    dT = ocl::acquire_buffer(rt, es * kb * kb);
+    dWb = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
+    dW2 = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
+  }
+  // Block b's reflectors are zero above row p = b kb, so its products need
+  // only rows p.. of V and Z: views (sub-buffers) that start there halve
+  // the flops on average. Where the device's alignment does not allow a
+  // view (or LAI_SVD_BACK_ROWS=all), the products take all rows.
+  // Views on GPUs only by default: on PoCL (3.1, Debian 12) a buffer that had
+  // views gave wrong contents now and then when the pool handed it out again
+  // (the f32 zoo failed about every second run). LAI_SVD_BACK_ROWS=views
+  // takes them on any device, =all on none.
+  const char* back_rows = std::getenv("LAI_SVD_BACK_ROWS");
+  const std::string back_rows_v = back_rows != nullptr ? back_rows : "";
+  const bool views_wanted = back_rows_v == "views" || (back_rows_v != "all" && rt.device.gpu);
+  std::vector<ocl::MemHandle> views;
+  auto apply = [&](int row, int nrefl, int Lvec, int Lp, cl_mem Z, int NCp, cl_mem tau) {
+    const int nblk = (nrefl + kb - 1) / kb;
+    const std::size_t align = rt.base_align_bytes;
+    for (int b = nblk - 1; b >= 0; --b) {
+      const int p = b * kb, kbb = std::min(kb, nrefl - p);
+      launch(K.pack_v, static_cast<std::size_t>(Lp) * kb, a, ldA, row, p, kbb, nrefl, Lvec, Lp, kb, dVc.get(),
+             dVr.get());
+      // Views from row r0 of Z (col-major Lp x NCp), of Vc (V^T, row-major
+      // kb x Lp) and of Vr (V, row-major Lp x kb); r0 = 0: the buffers. They
+      // stay alive (views) until the call returns, after its last clFinish:
+      // PoCL gave wrong products now and then when a view was released with
+      // its launches still queued.
+      int r0 = 0;
+      ocl::MemHandle zv, vcv, vrv;
+      const std::size_t zo = es * p, vro = es * static_cast<std::size_t>(p) * kb;
+      if (views_wanted && p > 0 && align != 0 && zo % align == 0 && vro % align == 0) {
+        zv = ocl::sub_buffer(Z, zo, es * (static_cast<std::size_t>(Lp) * NCp - p));
+        vcv = ocl::sub_buffer(dVc.get(), zo, es * (static_cast<std::size_t>(kb) * Lp - p));
+        vrv = ocl::sub_buffer(dVr.get(), vro, es * static_cast<std::size_t>(Lp - p) * kb);
+        if (zv && vcv && vrv) r0 = p;
+      }
+      cl_mem z = r0 > 0 ? zv.get() : Z, vc = r0 > 0 ? vcv.get() : dVc.get(), vr = r0 > 0 ? vrv.get() : dVr.get();
+      const int Lr = Lp - r0;
+      // G = V^T V: the leaf's A is V^T row-major (= Vc), its B is V row-major (= Vr).
+      gemm(kb, kb, Lr, T(1), vc, Lp, vr, kb, T(0), dG.get(), kb);
+      launch(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
+      // W = V^T Z (col-major kb x NCp) = leaf Z^T (Z's storage) * V (Vr).
+      gemm(NCp, kb, Lr, T(1), z, Lp, vr, kb, T(0), dWb.get(), kb);
+      // W2 = T W = leaf W^T (W's storage) * T^T (T's storage).
+      gemm(NCp, kb, kb, T(1), dWb.get(), kb, dT.get(), kb, T(0), dW2.get(), kb);
+      // Z -= V W2 = leaf Z^T -= W2^T (W2's storage) * V^T (Vc).
+      gemm(NCp, Lr, kb, T(-1), dW2.get(), kb, vc, Lp, T(1), z, Lp);
+      if (r0 > 0) {
+        ++tm.back_row_views;
+        views.push_back(std::move(zv));
+        views.push_back(std::move(vcv));
+        views.push_back(std::move(vrv));
+      }
+    }
+  };
+  // With the vectors on the device: Q_f = Q_B [I 0; 0 I] (M x nu) and P_f =
+  // P_B formed from identities now, on the device's otherwise idle time
+  // while the host solves the leaves, then U = Q_f(:, 0:N) U_B and V = P_f V_B
+  // as one GEMM each (LAI_SVD_BACK_FIRST=0: Q_B and P_B applied to U_B and
+  // V_B afterwards instead).
+  ocl::PooledBuffer dQf, dPf, dUB, dVB;
+  bool formed = false;
+  auto zeroed = [&](std::size_t elems) {
+    ocl::PooledBuffer b = ocl::acquire_buffer(rt, es * elems);
+    ocl::check(clEnqueueFillBuffer(rt.queue, b.get(), &zero, es, 0, es * elems, 0, nullptr, nullptr),
+               "clEnqueueFillBuffer", dev);
+    return b;
+  };
+  auto form_first = [&] {
+    if (bu) {
+      dQf = zeroed(static_cast<std::size_t>(Lq) * NCu);
+      launch(K.set_diag, static_cast<std::size_t>(nu), dQf.get(), Lq, 0, nu);
+      apply(0, N, M, Lq, dQf.get(), NCu, dtq.get());
+    }
+    if (bv) {
+      dPf = zeroed(static_cast<std::size_t>(Lv) * Lv);
+      launch(K.set_diag, static_cast<std::size_t>(N), dPf.get(), Lv, 0, N);
+      apply(1, N - 1, N, Lv, dPf.get(), Lv, dtp.get());
+    }
+    formed = true;
+  };
   if (!bu && !bv) {
     // Values only: bisection on the device (bisect_opencl.h), all values in
     // parallel, instead of the host's sequential dqds (dbdsqr without vectors
@@ -455,8 +550,15 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       const std::optional<int> dc_dev_env = env_int("LAI_SVD_DC_DEVICE");
       std::unique_ptr<DcDevice<T>> dcd;
       if (dc_merges_on_device(N, dco) && dc_dev_env.value_or(1) != 0) {
-        zero_targets(true, true);
-        dcd = make_dc_device<T>(rt, cfg, N, dZU.get(), Lq, dZP.get(), Lv);
+        if (env_int("LAI_SVD_BACK_FIRST").value_or(1) != 0) {
+          form_first();
+          dUB = zeroed(static_cast<std::size_t>(Lv) * Lv);
+          dVB = zeroed(static_cast<std::size_t>(Lv) * Lv);
+          dcd = make_dc_device<T>(rt, cfg, N, dUB.get(), Lv, dVB.get(), Lv);
+        } else {
+          zero_targets(true, true);
+          dcd = make_dc_device<T>(rt, cfg, N, dZU.get(), Lq, dZP.get(), Lv);
+        }
         routine += "(device)";
       }
       linfo = bdsdc_hybrid<T>(N, d.data(), e.data(), UB.data(), ldb, VTB.data(), ldb, dco, &tm.dc, dcd.get());
@@ -497,62 +599,29 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   tm.host_bidiag_svd = seconds_since(t0);
 
   // --- back-transformation: Z = (block_0 ... block_last) Z, block b =
-  // I - V T V^T (forward dlarft), applied last block first.
+  // I - V T V^T (forward dlarft), applied last block first; or, with Q_f
+  // and P_f formed already, one GEMM per side.
   t0 = Clock::now();
-  // Reflectors per block: 64, or LAI_SVD_BACK_NB (a whole number >= 1),
-  // rounded up to the GEMM tile unit.
-  const std::optional<int> back_nb = env_int("LAI_SVD_BACK_NB");
-  const std::size_t nb_want = back_nb && *back_nb >= 1 ? static_cast<std::size_t>(*back_nb) : 64;
-  const int kb = static_cast<int>(L * ((nb_want + L - 1) / L));
-  {
-    const int Lmax = std::max(bu ? Lq : 0, bv ? Lv : 0), NCmax = std::max(bu ? NCu : 0, bv ? Lv : 0);
-    ocl::PooledBuffer dVc, dVr, dG, dT, dWb, dW2;
-    if (bu || bv) {
-      dVc = ocl::acquire_buffer(rt, es * Lmax * kb);
-      dVr = ocl::acquire_buffer(rt, es * Lmax * kb);
-      dG = ocl::acquire_buffer(rt, es * kb * kb);
-      dT = ocl::acquire_buffer(rt, es * kb * kb);
-      dWb = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
-      dW2 = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(kb) * NCmax);
-    }
-    // Block b's reflectors are zero above row p = b kb, so its products need
-    // only rows p.. of V and Z: views (sub-buffers) that start there halve
-    // the flops on average. Where the device's alignment does not allow a
-    // view (or LAI_SVD_BACK_ROWS=all), the products take all rows.
-    const char* back_rows = std::getenv("LAI_SVD_BACK_ROWS");
-    const bool views_wanted = !(back_rows != nullptr && std::string(back_rows) == "all");
-    auto apply = [&](int row, int nrefl, int Lvec, int Lp, cl_mem Z, int NCp, cl_mem tau) {
-      const int nblk = (nrefl + kb - 1) / kb;
-      const std::size_t align = rt.base_align_bytes;
-      for (int b = nblk - 1; b >= 0; --b) {
-        const int p = b * kb, kbb = std::min(kb, nrefl - p);
-        launch(K.pack_v, static_cast<std::size_t>(Lp) * kb, a, ldA, row, p, kbb, nrefl, Lvec, Lp, kb, dVc.get(),
-               dVr.get());
-        // Views from row r0 of Z (col-major Lp x NCp), of Vc (V^T, row-major
-        // kb x Lp) and of Vr (V, row-major Lp x kb); r0 = 0: the buffers.
-        int r0 = 0;
-        ocl::MemHandle zv, vcv, vrv;
-        const std::size_t zo = es * p, vro = es * static_cast<std::size_t>(p) * kb;
-        if (views_wanted && p > 0 && align != 0 && zo % align == 0 && vro % align == 0) {
-          zv = ocl::sub_buffer(Z, zo, es * (static_cast<std::size_t>(Lp) * NCp - p));
-          vcv = ocl::sub_buffer(dVc.get(), zo, es * (static_cast<std::size_t>(kb) * Lp - p));
-          vrv = ocl::sub_buffer(dVr.get(), vro, es * static_cast<std::size_t>(Lp - p) * kb);
-          if (zv && vcv && vrv) r0 = p;
-        }
-        cl_mem z = r0 > 0 ? zv.get() : Z, vc = r0 > 0 ? vcv.get() : dVc.get(), vr = r0 > 0 ? vrv.get() : dVr.get();
-        const int Lr = Lp - r0;
-        // G = V^T V: the leaf's A is V^T row-major (= Vc), its B is V row-major (= Vr).
-        gemm(kb, kb, Lr, T(1), vc, Lp, vr, kb, T(0), dG.get(), kb);
-        launch(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
-        // W = V^T Z (col-major kb x NCp) = leaf Z^T (Z's storage) * V (Vr).
-        gemm(NCp, kb, Lr, T(1), z, Lp, vr, kb, T(0), dWb.get(), kb);
-        // W2 = T W = leaf W^T (W's storage) * T^T (T's storage).
-        gemm(NCp, kb, kb, T(1), dWb.get(), kb, dT.get(), kb, T(0), dW2.get(), kb);
-        // Z -= V W2 = leaf Z^T -= W2^T (W2's storage) * V^T (Vc).
-        gemm(NCp, Lr, kb, T(-1), dW2.get(), kb, vc, Lp, T(1), z, Lp);
-        if (r0 > 0) ++tm.back_row_views;
+  if (vectors_on_device && formed) {
+    if (bu) {
+      // U (col-major, ld Lq) = Q_f(:, 0:Lv) U_B: the leaf's rows are U's
+      // columns, A = U_B's storage (U_B^T), B = Q_f's (Q_f^T).
+      dZU = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lq) * NCu);
+      gemm(Lv, Lq, Lv, T(1), dUB.get(), Lv, dQf.get(), Lq, T(0), dZU.get(), Lq);
+      if (nu > N) {
+        // U's columns N..nu-1 (job A of a tall B): Q_f's, as formed.
+        const std::size_t off = es * static_cast<std::size_t>(Lq) * N;
+        ocl::check(clEnqueueCopyBuffer(rt.queue, dQf.get(), dZU.get(), off, off,
+                                       es * static_cast<std::size_t>(Lq) * (nu - N), 0, nullptr, nullptr),
+                   "clEnqueueCopyBuffer(Q_f)", dev);
       }
-    };
+    }
+    if (bv) {
+      dZP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lv) * Lv);
+      gemm(Lv, Lv, Lv, T(1), dVB.get(), Lv, dPf.get(), Lv, T(0), dZP.get(), Lv);
+    }
+    finish();
+  } else {
     if (bu) {
       // Z = [U_B 0; 0 I] (M x nu), then Q_B Z.
       if (!vectors_on_device) {
@@ -571,7 +640,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
         launch(K.transpose, static_cast<std::size_t>(N) * N, tmp.get(), N, dZP.get(), Lv, N, N);
       }
       apply(1, N - 1, N, Lv, dZP.get(), Lv, dtp.get());
-      finish();
     }
     finish();
   }
