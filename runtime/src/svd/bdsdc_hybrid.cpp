@@ -177,7 +177,7 @@ class Solver {
     }
     const int nl = (n - 1) / 2, nr = n - nl - 1;
     const T alpha = d_[f + nl], beta = e_[f + nl];
-    if (dev) device_->set_unit(f + nl);  // U's column nl of the merge is e_nl
+
     // Halves in parallel for every node of at least kParallelRows rows. (The
     // rule was n >= 2 leaf: a node of 2 leaf - 1 rows then solved its two
     // leaves one after the other, and at n = 2048 and 4096 with leaves of
@@ -217,6 +217,11 @@ class Solver {
       solve(f + nl + 1, nr, sqre, dev);
     }
     if (info_.load() != 0) return;
+    // U's column nl of the merge is e_nl. Set here, not before the children:
+    // the device may still be busy with work queued before the call
+    // (gesvd_opencl forms Q_B and P_B meanwhile), and the leaves need not
+    // wait for it.
+    if (dev) device_->set_unit(f + nl);
     merge(f, nl, nr, sqre, alpha, beta, dev);
     if (!dev && parent_on_device && info_.load() == 0)
       device_->put_block(f, n, n + sqre, block(U_, ldu_, f), ldu_, block(VT_, ldvt_, f), ldvt_);

@@ -31,9 +31,11 @@ class OclDcDevice final : public DcDevice<T> {
   }
 
   void set_unit(int i) override {
+    // Not blocking: the source is a constant of static storage, and the
+    // queue is in order (the merge's product comes after it).
+    static const T one = 1;
     std::lock_guard<std::mutex> lock(mu_);
-    const T one = 1;
-    ocl::check(clEnqueueWriteBuffer(rt_.queue, U_, CL_TRUE, es * (static_cast<std::size_t>(i) * ldu_ + i), es, &one,
+    ocl::check(clEnqueueWriteBuffer(rt_.queue, U_, CL_FALSE, es * (static_cast<std::size_t>(i) * ldu_ + i), es, &one,
                                     0, nullptr, nullptr),
                "clEnqueueWriteBuffer(U_B diagonal)", rt_.device.name);
   }
