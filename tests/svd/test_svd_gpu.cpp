@@ -207,25 +207,31 @@ TEST(SvdGpu, BidiagonalSvdRoutineFollowsLaiSvdDc) {
   const Mat<double> A0 = svdtest::random_matrix<double>(120, 90, 1.0, g);
   // LAI_SVD_DC, then with merges from 16 rows on the device: U_B and V_B
   // kept there (dc_device.h), or not with LAI_SVD_DC_DEVICE=0.
+  // With them there, Q_B and P_B formed first (default) or applied after
+  // (LAI_SVD_BACK_FIRST=0).
   struct Case {
     const char* dc;
     const char* gpu_min;
     const char* on_device;
+    const char* back_first;
   };
-  for (const Case c : {Case{"hybrid", "", ""}, Case{"lapack", "", ""}, Case{"", "", ""}, Case{"hybrid", "16", ""},
-                       Case{"hybrid", "16", "0"}}) {
+  for (const Case c : {Case{"hybrid", "", "", ""}, Case{"lapack", "", "", ""}, Case{"", "", "", ""},
+                       Case{"hybrid", "16", "", ""}, Case{"hybrid", "16", "", "0"}, Case{"hybrid", "16", "0", ""}}) {
     setenv("LAI_SVD_DC", c.dc, 1);
     setenv("LAI_SVD_DC_LEAF", "8", 1);
     setenv("LAI_SVD_DC_GPU_MIN", c.gpu_min, 1);
     setenv("LAI_SVD_DC_DEVICE", c.on_device, 1);
-    const std::string what = std::string("LAI_SVD_DC=") + c.dc + " GPU_MIN=" + c.gpu_min + " DEVICE=" + c.on_device;
+    setenv("LAI_SVD_BACK_FIRST", c.back_first, 1);
+    const std::string what = std::string("LAI_SVD_DC=") + c.dc + " GPU_MIN=" + c.gpu_min + " DEVICE=" + c.on_device +
+                             " BACK_FIRST=" + c.back_first;
     Mat<double> A = A0;
     std::vector<double> s(90), U(120 * 90), VT(90 * 90);
     lai::svd::GpuSvdStageTimes t;
     int info = -1;
     lai::svd::gesvd_opencl<double>('S', 'S', 120, 90, A.a.data(), 120, s.data(), U.data(), 120, VT.data(), 90,
                                    &info, &t);
-    for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN", "LAI_SVD_DC_DEVICE"}) unsetenv(v);
+    for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN", "LAI_SVD_DC_DEVICE", "LAI_SVD_BACK_FIRST"})
+      unsetenv(v);
     EXPECT_EQ(info, 0);
     if (std::string(c.dc) == "hybrid") {
       EXPECT_GE(t.dc.merges, 7) << "90 rows in leaves of at most 8: at least 7 merges";
