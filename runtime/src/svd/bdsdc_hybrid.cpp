@@ -108,7 +108,7 @@ template <class T>
 struct Pools {
   explicit Pools(int n)
       : stride(static_cast<std::size_t>(n) + 24),
-        size(stride * (static_cast<std::size_t>(n) + 1)),
+        size(n > 0 ? stride * (static_cast<std::size_t>(n) + 1) : 0),
         u2(size), vt2(size), ql(size), qr(size) {}
   ~Pools() { wait(); }
   Pools(const Pools&) = delete;
@@ -549,6 +549,7 @@ int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const Hybrid
   // U's columns: through a scratch copy (a pool when there is one).
   HostArray<T> scratch;
   T* tmpu = nullptr;
+  pools.wait();  // the first touch of the pools (no merge may have waited for it)
   if (pools.size >= static_cast<std::size_t>(n) * n) {
     tmpu = pools.u2.data();
   } else {

@@ -444,13 +444,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // only rows p.. of V and Z: views (sub-buffers) that start there halve
   // the flops on average. Where the device's alignment does not allow a
   // view (or LAI_SVD_BACK_ROWS=all), the products take all rows.
-  // Views on GPUs only by default: on PoCL (3.1, Debian 12) a buffer that had
-  // views gave wrong contents now and then when the pool handed it out again
-  // (the f32 zoo failed about every second run). LAI_SVD_BACK_ROWS=views
-  // takes them on any device, =all on none.
+  // LAI_SVD_BACK_ROWS=all: all rows for every block (the probes' A/B).
   const char* back_rows = std::getenv("LAI_SVD_BACK_ROWS");
-  const std::string back_rows_v = back_rows != nullptr ? back_rows : "";
-  const bool views_wanted = back_rows_v == "views" || (back_rows_v != "all" && rt.device.gpu);
+  const bool views_wanted = !(back_rows != nullptr && std::string(back_rows) == "all");
   std::vector<ocl::MemHandle> views;
   auto apply = [&](int row, int nrefl, int Lvec, int Lp, cl_mem Z, int NCp, cl_mem tau) {
     const int nblk = (nrefl + kb - 1) / kb;
@@ -461,9 +457,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
              dVr.get());
       // Views from row r0 of Z (col-major Lp x NCp), of Vc (V^T, row-major
       // kb x Lp) and of Vr (V, row-major Lp x kb); r0 = 0: the buffers. They
-      // stay alive (views) until the call returns, after its last clFinish:
-      // PoCL gave wrong products now and then when a view was released with
-      // its launches still queued.
+      // stay alive (views) until the call returns, after its last clFinish.
       int r0 = 0;
       ocl::MemHandle zv, vcv, vrv;
       const std::size_t zo = es * p, vro = es * static_cast<std::size_t>(p) * kb;
