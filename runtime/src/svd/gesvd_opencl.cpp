@@ -401,32 +401,30 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   HostArray<T> UB, VTB;
   int linfo = 0;
   std::string routine;
-  // The back-transformation's targets: Z_Q = [U_B 0; 0 I] (Lq x NCu) and
-  // Z_P = V_B (Lv x Lv). The device-resident divide and conquer writes U_B
-  // and V_B there itself (vectors_on_device).
+  // The back-transformation's targets, where the results are read from:
+  // Z_Q = [U_B 0; 0 I] (Lq x NCu) and Z_P = V_B (Lv x Lv) before it, U and
+  // V after. The device-resident divide and conquer writes U_B and V_B
+  // (vectors_on_device) there, or with Q_B and P_B formed first into
+  // buffers of their own.
   const int Lq = static_cast<int>(round_up(M, L)), Lv = static_cast<int>(round_up(N, L));
   const int nu = bu_full ? M : N, NCu = static_cast<int>(round_up(nu, L));
   ocl::PooledBuffer dZU, dZP;
   const T zero = 0;
+  auto zeroed = [&](std::size_t elems) {
+    ocl::PooledBuffer b = ocl::acquire_buffer(rt, es * elems);
+    ocl::check(clEnqueueFillBuffer(rt.queue, b.get(), &zero, es, 0, es * elems, 0, nullptr, nullptr),
+               "clEnqueueFillBuffer", dev);
+    return b;
+  };
   auto zero_targets = [&](bool u, bool v) {
-    if (u) {
-      dZU = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lq) * NCu);
-      ocl::check(clEnqueueFillBuffer(rt.queue, dZU.get(), &zero, es, 0, es * static_cast<std::size_t>(Lq) * NCu, 0,
-                                     nullptr, nullptr),
-                 "clEnqueueFillBuffer", dev);
-    }
-    if (v) {
-      dZP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lv) * Lv);
-      ocl::check(clEnqueueFillBuffer(rt.queue, dZP.get(), &zero, es, 0, es * static_cast<std::size_t>(Lv) * Lv, 0,
-                                     nullptr, nullptr),
-                 "clEnqueueFillBuffer", dev);
-    }
+    if (u) dZU = zeroed(static_cast<std::size_t>(Lq) * NCu);
+    if (v) dZP = zeroed(static_cast<std::size_t>(Lv) * Lv);
   };
   bool vectors_on_device = false;
   // The back-transformation's blocks of reflectors (set up here: with the
   // vectors on the device, Q_B and P_B are formed while the host solves the
-  // bidiagonal SVD). Reflectors per block: 64, or LAI_SVD_BACK_NB (a whole number >= 1),
-  // rounded up to the GEMM tile unit.
+  // bidiagonal SVD). Reflectors per block: 64, or LAI_SVD_BACK_NB (a whole
+  // number >= 1), rounded up to the GEMM tile unit.
   const std::optional<int> back_nb = env_int("LAI_SVD_BACK_NB");
   const std::size_t nb_want = back_nb && *back_nb >= 1 ? static_cast<std::size_t>(*back_nb) : 64;
   const int kb = static_cast<int>(L * ((nb_want + L - 1) / L));
@@ -443,8 +441,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // Block b's reflectors are zero above row p = b kb, so its products need
   // only rows p.. of V and Z: views (sub-buffers) that start there halve
   // the flops on average. Where the device's alignment does not allow a
-  // view (or LAI_SVD_BACK_ROWS=all), the products take all rows.
-  // LAI_SVD_BACK_ROWS=all: all rows for every block (the probes' A/B).
+  // view, or with LAI_SVD_BACK_ROWS=all (the probes' A/B), all rows.
   const char* back_rows = std::getenv("LAI_SVD_BACK_ROWS");
   const bool views_wanted = !(back_rows != nullptr && std::string(back_rows) == "all");
   std::vector<ocl::MemHandle> views;
@@ -493,12 +490,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // V_B afterwards instead).
   ocl::PooledBuffer dQf, dPf, dUB, dVB;
   bool formed = false;
-  auto zeroed = [&](std::size_t elems) {
-    ocl::PooledBuffer b = ocl::acquire_buffer(rt, es * elems);
-    ocl::check(clEnqueueFillBuffer(rt.queue, b.get(), &zero, es, 0, es * elems, 0, nullptr, nullptr),
-               "clEnqueueFillBuffer", dev);
-    return b;
-  };
   auto form_first = [&] {
     if (bu) {
       dQf = zeroed(static_cast<std::size_t>(Lq) * NCu);
