@@ -171,15 +171,31 @@ TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
   }
 }
 
+// One thin SVD (jobs S, S) of A0 (m x n, m >= n) through the internal
+// entry, with its stage times (the tests below read both).
+struct ThinSvd {
+  std::vector<double> s, U, VT;
+  lai::svd::GpuSvdStageTimes t;
+  int info = -1;
+};
+ThinSvd thin_svd(const Mat<double>& A0, int m, int n) {
+  Mat<double> A = A0;
+  ThinSvd o;
+  o.s.resize(static_cast<std::size_t>(n));
+  o.U.resize(static_cast<std::size_t>(m) * n);
+  o.VT.resize(static_cast<std::size_t>(n) * n);
+  lai::svd::gesvd_opencl<double>('S', 'S', m, n, A.a.data(), m, o.s.data(), o.U.data(), m, o.VT.data(), n, &o.info,
+                                 &o.t);
+  return o;
+}
+
 TEST(SvdGpu, StageTimesOfTheInternalEntry) {
   std::mt19937_64 g(11);
   const Mat<double> A0 = svdtest::random_matrix<double>(100, 100, 1.0, g);
-  Mat<double> A = A0;
-  std::vector<double> s(100), U(100 * 100), VT(100 * 100);
-  lai::svd::GpuSvdStageTimes t;
-  int info = -1;
-  lai::svd::gesvd_opencl<double>('S', 'S', 100, 100, A.a.data(), 100, s.data(), U.data(), 100, VT.data(), 100,
-                                 &info, &t);
+  const ThinSvd o = thin_svd(A0, 100, 100);
+  const lai::svd::GpuSvdStageTimes& t = o.t;
+  const int info = o.info;
+  const std::vector<double>&s = o.s, &U = o.U, &VT = o.VT;
   EXPECT_EQ(info, 0);
   EXPECT_GT(t.bidiagonalize, 0);
   EXPECT_GT(t.back_transform, 0);
@@ -223,12 +239,10 @@ TEST(SvdGpu, BidiagonalSvdRoutineFollowsLaiSvdDc) {
     setenv("LAI_SVD_BACK_FIRST", c.back_first, 1);
     const std::string what = std::string("LAI_SVD_DC=") + c.dc + " GPU_MIN=" + c.gpu_min + " DEVICE=" + c.on_device +
                              " BACK_FIRST=" + c.back_first;
-    Mat<double> A = A0;
-    std::vector<double> s(90), U(120 * 90), VT(90 * 90);
-    lai::svd::GpuSvdStageTimes t;
-    int info = -1;
-    lai::svd::gesvd_opencl<double>('S', 'S', 120, 90, A.a.data(), 120, s.data(), U.data(), 120, VT.data(), 90,
-                                   &info, &t);
+    const ThinSvd o = thin_svd(A0, 120, 90);
+    const lai::svd::GpuSvdStageTimes& t = o.t;
+    const int info = o.info;
+    const std::vector<double>&s = o.s, &U = o.U, &VT = o.VT;
     for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN", "LAI_SVD_DC_DEVICE", "LAI_SVD_BACK_FIRST"})
       unsetenv(v);
     EXPECT_EQ(info, 0);
@@ -262,11 +276,10 @@ TEST(SvdGpu, BackTransformationRowViews) {
   long long views[2] = {0, 0};
   for (int all = 0; all < 2; ++all) {
     if (all == 1) setenv("LAI_SVD_BACK_ROWS", "all", 1);
-    Mat<double> A = A0;
-    std::vector<double> s(n), U(static_cast<std::size_t>(m) * n), VT(static_cast<std::size_t>(n) * n);
-    lai::svd::GpuSvdStageTimes t;
-    int info = -1;
-    lai::svd::gesvd_opencl<double>('S', 'S', m, n, A.a.data(), m, s.data(), U.data(), m, VT.data(), n, &info, &t);
+    const ThinSvd o = thin_svd(A0, m, n);
+    const lai::svd::GpuSvdStageTimes& t = o.t;
+    const int info = o.info;
+    const std::vector<double>&s = o.s, &U = o.U, &VT = o.VT;
     unsetenv("LAI_SVD_BACK_ROWS");
     ASSERT_EQ(info, 0);
     const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), m, n, VT.data(), n, n);
