@@ -297,6 +297,8 @@ lai_add_svd_kernel(SNAPSHOT NAME lai_svd_jacobi SPEC "${PROJECT_SOURCE_DIR}/fact
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_bidiag SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_onestage.json" DTYPES f64 f32)
 # Singular values of the bidiagonal by bisection (values-only GPU SVD, docs/svd.md).
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_bisect SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_bisect.json" DTYPES f64 f32)
+# The secular problem of the device-resident divide-and-conquer merges (docs/svd.md).
+lai_add_svd_kernel(SNAPSHOT NAME lai_svd_dc SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_dc_secular.json" DTYPES f64 f32)
 
 # Strassen's 2x2 scheme as the second level of the block engine
 # (runtime/src/cpu/fast_gemm.cpp); only its block kernel and tables.

@@ -21,7 +21,7 @@
 # not run and listed, default 45 s); LAI_SVD_BUDGET_S (lapack-ai + LAPACK
 # part, default 125 s), LAI_SVD_CPU_BUDGET_S (LAPACK share of it, 45 s),
 # LAI_SVD_TORCH_BUDGET_S (150 s; shapes cheapest first, so the tall 16384x1024
-# runs before 8192, which gets the rest); LAI_SVD_TUNE=jacobi,bidiag,bisect
+# runs before 8192, which gets the rest); LAI_SVD_TUNE=jacobi,bidiag,bisect,dc
 # (any subset; LAI_SVD_JACOBI_TUNE=1 = all) adds tuning sweeps (off by default);
 # LAI_BENCH_SVD_KERNEL_DIR: freshly generated .cl files that replace
 # generated/'s (when the snapshot lags behind the templates);
@@ -113,12 +113,12 @@ else
 fi
 T2T=$(date +%s)
 # Tuning sweeps (opt-in, device only): LAI_SVD_TUNE is a comma list of
-# jacobi, bidiag, bisect (LAI_SVD_JACOBI_TUNE=1 = all three). Each runs every
+# jacobi, bidiag, bisect, dc (LAI_SVD_JACOBI_TUNE=1 = the first three). Each runs every
 # "// lai-tune:" configuration of that generated kernel, forced through its
 # LAI_SVD_<KERNEL>_OPTIONS variable: jacobi on the target batches (thin
 # vectors, device-resident "lai-batched-dev" rows), bidiag and bisect on
 # values-only SVDs (stage times: bidiagonalize, and host_bidiag_svd = the
-# device bisection for values only). One log, $OUT/tune.log; the lead copies
+# device bisection for values only), dc on thin SVDs (host_bidiag_svd). One log, $OUT/tune.log; the lead copies
 # the winners into runtime/src/opencl/tuning_table.inc.
 TUNE=${LAI_SVD_TUNE:-}
 [ "${LAI_SVD_JACOBI_TUNE:-0}" = 1 ] && TUNE=jacobi,bidiag,bisect
@@ -140,6 +140,12 @@ esac
 case ",$TUNE," in *,bidiag,*)
   sweep bidiag LAI_SVD_BIDIAG_OPTIONS "^square|stages" --sizes "${LAI_SVD_TUNE_SIZES:-2048,4096}" --tall none \
     --batched none --jobs N --reps 2 --budget-s 60 ;;
+esac
+case ",$TUNE," in *,dc,*)
+  # The divide and conquer's secular kernels: thin vectors (the merges of
+  # the device-resident bidiagonal SVD).
+  sweep dc LAI_SVD_DC_OPTIONS "^square|stages" --sizes "${LAI_SVD_TUNE_DC_SIZES:-2048,4096}" --tall none \
+    --batched none --jobs S --reps 2 --budget-s 60 ;;
 esac
 case ",$TUNE," in *,bisect,*)
   sweep bisect LAI_SVD_BISECT_OPTIONS "^square|stages" --sizes "${LAI_SVD_TUNE_BISECT_SIZES:-4096,8192}" \

@@ -3,8 +3,8 @@
 // emit, the tunable parameters with their defaults per dtype, and the
 // configurations a tuner sweeps. As for the GEMM kernels, the defaults become
 // #ifndef blocks (-DNAME=value overrides each) and the sweep "// lai-tune:"
-// lines. Only the stage "jacobi-batched" exists; the stages of the two-stage
-// GPU SVD (docs/svd.md) are refused by name until their templates exist.
+// lines. The stages are listed in stages(); the remaining stages of the
+// two-stage GPU SVD (docs/svd.md) are refused by name until their templates exist.
 #include "lai_gen/emit_svd.hpp"
 
 #include <algorithm>
@@ -44,6 +44,9 @@ const std::vector<Stage>& stages() {
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
        {"WG", "TEAM", "COUNT"}},
+      // The secular problem of the divide-and-conquer merges whose vectors
+      // stay on the device (runtime/src/svd/dc_device.cpp).
+      {"bidiagonal-dc", "opencl_svd_dc.cl.in", "opencl_svd_dc_kernel.cl.in", {"secular"}, {"WG", "PTS"}},
   };
   return s;
 }
@@ -51,7 +54,7 @@ const std::vector<Stage>& stages() {
 // Stages of the planned two-stage GPU SVD (docs/svd.md): named so a spec for
 // them gets a clear refusal instead of "unknown stage".
 const std::set<std::string>& planned_stages() {
-  static const std::set<std::string> p{"dense-to-band", "band-to-bidiagonal", "bidiagonal-dc", "back-transform", "qr-tall"};
+  static const std::set<std::string> p{"dense-to-band", "band-to-bidiagonal", "back-transform", "qr-tall"};
   return p;
 }
 
@@ -112,12 +115,27 @@ void check_bisect_config(const Params& p, std::size_t elem, const std::string& w
   need(wg * static_cast<long long>(elem + 4) <= 49152, "local memory WG*(elem+4) <= 48 KB");
 }
 
+// Stage bidiagonal-dc: the rules its kernels' #error states; a reduction
+// buffer (WG reals) and PTS values in local memory.
+void check_dc_config(const Params& p, std::size_t elem, const std::string& where) {
+  auto need = [&](bool ok, const std::string& rule) {
+    if (!ok) throw InputError(where + ": parameters violate " + rule);
+  };
+  const long long wg = p.at("WG"), pts = p.at("PTS");
+  need(wg >= 32 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [32, 1024]");
+  need(pts >= 1 && pts <= 16 && pts <= wg && (pts & (pts - 1)) == 0,
+       "PTS (points a round of the roots' multisection) a power of 2 in [1, min(16, WG)]");
+  need((wg + pts) * static_cast<long long>(elem) <= 49152, "local memory (WG + PTS)*elem <= 48 KB");
+}
+
 // The parameter rules of the spec's stage.
 void check_stage_config(const std::string& stage, const Params& p, std::size_t elem, const std::string& where) {
   if (stage == "bidiagonalize") {
     check_bidiag_config(p, elem, where);
   } else if (stage == "bidiagonal-bisect") {
     check_bisect_config(p, elem, where);
+  } else if (stage == "bidiagonal-dc") {
+    check_dc_config(p, elem, where);
   } else {
     check_config(p, elem, where);
   }
@@ -161,7 +179,7 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
         throw InputError(where + ": stage \"" + sname +
                          "\" is part of the planned two-stage GPU SVD (docs/svd.md) and has no template yet");
       }
-      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched, bidiagonalize or bidiagonal-bisect)");
+      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched, bidiagonalize, bidiagonal-bisect or bidiagonal-dc)");
     }
     const std::string dt = dtype_name(d);
     const auto dtypes = j.at("dtypes").get<std::vector<std::string>>();

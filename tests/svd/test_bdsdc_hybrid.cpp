@@ -3,7 +3,8 @@
 // takes many merges, products on the device (gpu_min 0) and on the host
 // (gpu_min huge), bidiagonals that deflate little (random, the Golub-Kahan
 // bidiagonal of a Gaussian matrix), much (repeated values, zero entries,
-// identity) and graded ones.
+// identity, Toeplitz: exactly repeated values, deflated by rotations) and
+// graded ones.
 // Bounds, with eps the dtype's epsilon and n the order:
 //   ||B - U diag(s) VT||_max / (||B||_max n eps) <= 50
 //   ||I - U^T U||_max / (n eps) <= 50, same for VT VT^T
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -50,6 +52,7 @@ std::vector<T> reference(const Bidiag<T>& B) {
 
 struct Ratios {
   double resid = 0, orth_u = 0, orth_v = 0, values = 0;
+  lai::svd::HybridDcStats stats;
 };
 
 // bdsdc_hybrid with its vectors on the device (dc_device.h) where n
@@ -114,6 +117,7 @@ Ratios check(const std::string& what, const Bidiag<T>& B, const lai::svd::Hybrid
   EXPECT_LE(r.orth_u, 50) << what;
   EXPECT_LE(r.orth_v, 50) << what;
   EXPECT_LE(r.values, 50) << what;
+  r.stats = st;
   std::printf("  %-40s n %4d merges %3d (gpu %3d)  resid %6.3f  orth %6.3f %6.3f  values %6.3f\n", what.c_str(), n,
               st.merges, st.gpu_merges, r.resid, r.orth_u, r.orth_v, r.values);
   return r;
@@ -144,6 +148,11 @@ std::vector<std::pair<std::string, Bidiag<T>>> zoo(int n, std::mt19937_64& g) {
   for (int i = 0; i < n; ++i) B.d[i] = static_cast<T>(1 + (i % 4) * 0.25);
   for (int i = 0; i + 1 < n; ++i) B.e[i] = static_cast<T>(1e-9 * u(g));
   z.push_back({"clustered", B});
+  // Toeplitz: the halves of a node of odd order are the same matrix, so
+  // their values repeat exactly and the merge deflates them by rotations.
+  for (int i = 0; i < n; ++i) B.d[i] = T(1);
+  for (int i = 0; i + 1 < n; ++i) B.e[i] = T(0.5);
+  z.push_back({"toeplitz", B});
   return z;
 }
 
@@ -155,18 +164,28 @@ void run(const char* tag) {
       for (int leaf : {4, 25}) {
         // Products on the device from host arrays (gpu_min 0), on the host
         // (huge), and the vectors on the device for the merges of at least
-        // 30 rows (the smaller ones on the host, then uploaded).
-        for (int gpu_min : {0, 1 << 30, 30}) {
+        // 30 rows (the smaller ones on the host, then uploaded): with the
+        // secular problem solved there (-30) and on the host (30,
+        // LAI_SVD_DC_SECULAR=0).
+        for (int gpu_min : {0, 1 << 30, 30, -30}) {
           lai::svd::HybridDcOptions o;
           o.leaf = leaf;
-          o.gpu_min = gpu_min;
+          o.gpu_min = std::abs(gpu_min);
           o.threads = 3;
-          const bool dev = gpu_min == 30 && lai::svd::dc_merges_on_device(n, o);
-          if (gpu_min == 30 && !dev) continue;
+          const bool dev = o.gpu_min == 30 && lai::svd::dc_merges_on_device(n, o);
+          if (o.gpu_min == 30 && !dev) continue;
+          const bool dev_secular = gpu_min < 0;
           char what[128];
           std::snprintf(what, sizeof what, "%s %s leaf %d %s", tag, name.c_str(), leaf,
-                        dev ? "device" : gpu_min == 0 ? "gpu" : "host");
-          check<T>(what, B, o, dev);
+                        dev ? (dev_secular ? "device+secular" : "device") : gpu_min == 0 ? "gpu" : "host");
+          if (dev && !dev_secular) setenv("LAI_SVD_DC_SECULAR", "0", 1);
+          const lai::svd::HybridDcStats st = check<T>(what, B, o, dev).stats;
+          unsetenv("LAI_SVD_DC_SECULAR");
+          // Every device merge with K >= 2 solved its secular problem where
+          // it was asked to (K = 1 merges stay on the host).
+          if (dev && !dev_secular) EXPECT_EQ(st.device_secular_merges, 0) << what;
+          if (dev_secular && (name == "random" || name == "gaussian bidiagonal"))
+            EXPECT_GE(st.device_secular_merges, 1) << what;
         }
       }
     }

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -327,10 +328,21 @@ class Solver {
     // QL (K x K, ld K) and QR^T: the secular problem's vectors.
     T* QL = pools_.at(pools_.ql, f);
     T* QRt = pools_.at(pools_.qr, f);
+    // With a device that solves it (DcDevice::solves_secular) the secular
+    // problem stays there: the roots come back, the vectors go into W_U and
+    // W_V on the device. (The host's ?lasd4 roots, Lowner z, vectors, W and
+    // W uploads were 64 ms of the top merge at n = 4096, run 26's trace.)
+    std::unique_ptr<DcSecular> dsec;
     if (K == 1) {
       D[0] = std::fabs(z[0]);
       QL[0] = z[0] > 0 ? T(1) : T(-1);
       QRt[0] = 1;
+    } else if (dev && device_->solves_secular()) {
+      const Clock::time_point tr = Clock::now();
+      const T rho = Lapack<T>::nrm2(K, z);
+      for (int i = 0; i < K; ++i) z[i] /= rho;
+      dsec = device_->secular_roots(plan, z, rho * rho, D);
+      secular_s[0] = since(tr);
     } else if (!secular(K, D, z, plan.dsigma.data(), QL, QRt, trace_ ? secular_s : nullptr)) {
       return;
     }
@@ -352,14 +364,20 @@ class Solver {
         negate.resize(static_cast<std::size_t>(M));
         for (int j = 0; j < N; ++j) negate[static_cast<std::size_t>(j)] = D[root_order_[static_cast<std::size_t>(j)]] < 0;
       }
-      const Clock::time_point tw = Clock::now();
-      merge_matrix<T>(plan, false, nl, N, M, QL, K, order, nullptr, U2, N, threads_);
-      merge_matrix<T>(plan, true, nl, N, M, QRt, K, order, negate.empty() ? nullptr : negate.data(), VT2, M,
-                      threads_);
-      t_w = since(tw);
-      const Clock::time_point tp = Clock::now();
-      device_->product(f, N, M, U2, N, VT2, M);
-      t_products = since(tp);
+      const unsigned char* neg = negate.empty() ? nullptr : negate.data();
+      if (dsec) {
+        const Clock::time_point tp = Clock::now();
+        device_->secular_product(*dsec, plan, f, nl, N, M, order, neg);
+        t_products = since(tp);
+      } else {
+        const Clock::time_point tw = Clock::now();
+        merge_matrix<T>(plan, false, nl, N, M, QL, K, order, nullptr, U2, N, threads_);
+        merge_matrix<T>(plan, true, nl, N, M, QRt, K, order, neg, VT2, M, threads_);
+        t_w = since(tw);
+        const Clock::time_point tp = Clock::now();
+        device_->product(f, N, M, U2, N, VT2, M);
+        t_products = since(tp);
+      }
       on_gpu = true;
       add([&](HybridDcStats& s) { s.seconds_merge_matrix += t_w; });
     } else if (K == 1) {
@@ -384,11 +402,12 @@ class Solver {
                    "lai dc merge f %d N %d K %d rotations %zu: deflate %.4f roots %.4f lowner %.4f vectors %.4f W %.4f "
                    "products %.4f (%s)\n",
                    f, N, K, plan.rotations.size(), t_deflate, secular_s[0], secular_s[1], secular_s[2], t_w,
-                   t_products, dev ? "device" : on_gpu ? "gpu from host" : "host");
+                   t_products, dsec ? "device, secular on the device" : dev ? "device" : on_gpu ? "gpu from host" : "host");
     }
     add([&](HybridDcStats& s) {
       ++s.merges;
       s.gpu_merges += on_gpu ? 1 : 0;
+      s.device_secular_merges += dsec ? 1 : 0;
       s.seconds_deflate += t_deflate;
       s.seconds_secular += t_all - t_products;
       s.seconds_products += t_products;

@@ -24,6 +24,10 @@
 // Finally the values are sorted into descending order with their vectors.
 #pragma once
 
+#include <memory>
+
+#include "svd/dc_deflate.h"
+
 namespace lai::svd {
 
 struct HybridDcOptions {
@@ -37,9 +41,17 @@ struct HybridDcOptions {
 
 struct HybridDcStats {
   int merges = 0, gpu_merges = 0;
+  int device_secular_merges = 0;  // merges whose secular problem the device solved (DcDevice::solves_secular)
   double seconds_leaves = 0, seconds_deflate = 0, seconds_secular = 0, seconds_products = 0;
   double seconds_merge_matrix = 0;  // building the device merges' W (part of seconds_secular)
   double seconds_pool_wait = 0;     // merges waiting for the work arrays' first touch
+};
+
+// What a device keeps of one merge's secular problem between
+// DcDevice::secular_roots and secular_product.
+class DcSecular {
+ public:
+  virtual ~DcSecular() = default;
 };
 
 // Where a device-resident divide and conquer keeps U and V = VT^T (both n x
@@ -58,6 +70,24 @@ class DcDevice {
   virtual void vt_column(int c, int r0, int count, T* out) = 0;
   // The blocks at (f, f): U (N x N) = U W_U, V (M x M) = V W_V.
   virtual void product(int f, int N, int M, const T* WU, int ldwu, const T* WV, int ldwv) = 0;
+
+  // The secular problem on the device as well (dc_device.cpp's kernels;
+  // LAI_SVD_DC_SECULAR=0 says no): then a merge with K >= 2 calls
+  // secular_roots and secular_product instead of solving it on the host and
+  // calling product.
+  virtual bool solves_secular() const = 0;
+  // sigma[0..K) = the roots of the plan's secular problem, ascending (z: the
+  // plan's z over its norm, rho2 = that norm squared). The roots' offsets
+  // from their poles stay on the device, in the returned state, for
+  // secular_product; so does the plan's order (src) and rotations. tau and
+  // pole (tests; may be null): each root as sigma = dsigma[pole] + tau, the
+  // form the vectors are computed from.
+  virtual std::unique_ptr<DcSecular> secular_roots(const DeflationPlan<T>& plan, const T* z, T rho2, T* sigma,
+                                                   T* tau = nullptr, int* pole = nullptr) = 0;
+  // product(f, N, M, W_U, W_V) with W_U and W_V as merge_matrix(plan, ...,
+  // order, negate) builds them from the roots, built on the device.
+  virtual void secular_product(DcSecular& s, const DeflationPlan<T>& plan, int f, int nl, int N, int M,
+                               const int* order, const unsigned char* negate) = 0;
 };
 
 // Whether the merge of a block of n rows runs on the device, given one: it
