@@ -302,7 +302,7 @@ TEST(SvdGpu, BackTransformationRowViews) {
 // LAI_SVD_DC other than hybrid/lapack: an error naming it, also under AUTO
 // (the caller's mistake, not a device failure to fall back from), nothing
 // written. LAI_SVD_DC_LEAF that is not an integer >= 1: ignored (default
-// leaves of 512 rows: no merge at n = 90).
+// leaves of 256 rows: no merge at n = 90).
 TEST(SvdGpu, LaiSvdDcValuesChecked) {
   std::mt19937_64 g(13);
   const Mat<double> A0 = svdtest::random_matrix<double>(60, 50, 1.0, g);

@@ -31,7 +31,11 @@
 namespace lai::svd {
 
 struct HybridDcOptions {
-  int leaf = 512;     // blocks of at most this many rows go to LAPACK ?lasd0
+  // Blocks of at most this many rows go to LAPACK ?lasd0. 256: with the
+  // secular problem on the device the leaves were the critical path (thin
+  // 2048^2 on the H200: 0.10-0.13 s with 512, 0.08-0.11 s with 256, 0.11-0.15
+  // s with 128; bench/results/svd_nvidia_h200_run27_probe_leaf.log).
+  int leaf = 256;
   int gpu_min = 256;  // merges with K >= gpu_min multiply on the GPU
   int threads = 0;    // host threads for the secular equation; 0: all
   // OpenBLAS single-threaded during the call (cpu/blas_threads.h): the
