@@ -166,18 +166,21 @@ void run(const char* tag) {
         // (huge), and the vectors on the device for the merges of at least
         // 30 rows (the smaller ones on the host, then uploaded): with the
         // secular problem solved there (-30) and on the host (30,
-        // LAI_SVD_DC_SECULAR=0).
-        for (int gpu_min : {0, 1 << 30, 30, -30}) {
+        // LAI_SVD_DC_SECULAR=0); and every merge on the device (-1: from
+        // leaf + 1 rows, as the defaults have it; the pools untouched).
+        for (int gpu_min : {0, 1 << 30, 30, -30, -1}) {
           lai::svd::HybridDcOptions o;
           o.leaf = leaf;
-          o.gpu_min = std::abs(gpu_min);
+          o.gpu_min = gpu_min == -1 ? leaf + 1 : std::abs(gpu_min);
           o.threads = 3;
-          const bool dev = o.gpu_min == 30 && lai::svd::dc_merges_on_device(n, o);
-          if (o.gpu_min == 30 && !dev) continue;
+          const bool want_dev = gpu_min == 30 || gpu_min < 0;
+          const bool dev = want_dev && lai::svd::dc_merges_on_device(n, o);
+          if (want_dev && !dev) continue;
           const bool dev_secular = gpu_min < 0;
           char what[128];
           std::snprintf(what, sizeof what, "%s %s leaf %d %s", tag, name.c_str(), leaf,
-                        dev ? (dev_secular ? "device+secular" : "device") : gpu_min == 0 ? "gpu" : "host");
+                        dev ? (gpu_min == -1 ? "all device" : dev_secular ? "device+secular" : "device")
+                            : gpu_min == 0 ? "gpu" : "host");
           if (dev && !dev_secular) setenv("LAI_SVD_DC_SECULAR", "0", 1);
           const lai::svd::HybridDcStats st = check<T>(what, B, o, dev).stats;
           unsetenv("LAI_SVD_DC_SECULAR");

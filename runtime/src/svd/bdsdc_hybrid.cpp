@@ -104,7 +104,8 @@ struct Lapack<float> {
 // more than the merges' products.
 //
 // The touching runs on a few threads of its own while the leaves (which
-// need no pool) are solved: merges wait for it (wait()).
+// need no pool) are solved: merges wait for it (wait()). Nothing relies on
+// the zeros: every user writes what it reads.
 template <class T>
 struct Pools {
   explicit Pools(int n)
@@ -545,7 +546,13 @@ int bdsdc_hybrid(int n, T* d, T* e, T* U, int ldu, T* VT, int ldvt, const Hybrid
   std::optional<cpu::SingleThreadedBlas> single_blas;
   if (opt.single_threaded_blas) single_blas.emplace();
   Pools<T> pools(n > std::max(opt.leaf, 3) ? n : 0);
-  pools.start_touching(std::max(1, threads / 4));
+  // When every merge runs on the device with its secular problem there, the
+  // pools serve only the rare merges with K = 1 (their W is built on the
+  // host): they are not touched beforehand, so that zeroing 4 n^2 elements
+  // does not compete with the leaves for the cores and memory (the merges
+  // of the 2048^2 thin SVD waited 22 ms for it, run 27).
+  const bool all_device_secular = device != nullptr && device->solves_secular() && opt.gpu_min <= opt.leaf + 1;
+  if (!all_device_secular) pools.start_touching(std::max(1, threads / 4));
   Solver<T> solver(d, e, U, ldu, VT, ldvt, opt, st, n, pools, threads, device);
   solver.solve(0, n, 0);
   if (solver.info() != 0) return solver.info();
