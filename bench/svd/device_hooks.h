@@ -39,6 +39,7 @@ std::vector<std::pair<std::string, double>> gpu_svd_stages(char job, int m, int 
   lai::svd::gesvd_opencl<T>(job, job, m, n, A, m, s, U, job == 'S' ? m : 1, VT, job == 'S' ? k : 1, &info, &t);
   std::vector<std::pair<std::string, double>> r{{"upload", t.upload},
                                                  {"bidiagonalize", t.bidiagonalize},
+                                                 {"bidiag_enqueue", t.bidiagonalize_enqueue},
                                                  {"host_bidiag_svd", t.host_bidiag_svd},
                                                  {"back_transform", t.back_transform},
                                                  {"download", t.download},

@@ -381,6 +381,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       launch(K.sub_trail, static_cast<std::size_t>(R) * C, a, ldA, q, q, R, C, dW.get(), Rp, cb);
     }
   }
+  tm.bidiagonalize_enqueue = seconds_since(t0);
   finish();
   tm.bidiagonalize = seconds_since(t0);
 

@@ -23,6 +23,10 @@ namespace lai::svd {
 struct GpuSvdStageTimes {
   double upload = 0;          // A to the device (+ transpose for m < n, + scaling)
   double bidiagonalize = 0;   // device: dgebrd-like reduction to upper bidiagonal
+  // Of bidiagonalize: the host's time to enqueue its launches, before the
+  // wait for them. Close to bidiagonalize: the host's enqueues pace the
+  // device; far below: the device's kernels do.
+  double bidiagonalize_enqueue = 0;
   double host_bidiag_svd = 0; // d, e to the host and the bidiagonal SVD (device bisection, or
                               // with vectors bdsdc_hybrid / LAPACK ?bdsdc)
   double back_transform = 0;  // U_B/V_B up (unless there), Q_B U_B and P_B V_B on the device
