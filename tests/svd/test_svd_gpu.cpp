@@ -169,6 +169,30 @@ TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
     for (double x : U2) ASSERT_EQ(x, -1.0);
     EXPECT_EQ(B.a, A0.a);
   }
+  {
+    // The divide and conquer's secular kernels fail to build (merges on the
+    // device from 16 rows): AUTO falls back naming the rule, forced reports.
+    EnvGuard e("LAI_SVD_GPU_MIN", "1");
+    EnvGuard d1("LAI_SVD_DC", "hybrid"), d2("LAI_SVD_DC_LEAF", "8"), d3("LAI_SVD_DC_GPU_MIN", "16");
+    EnvGuard f("LAI_SVD_DC_OPTIONS", "-DWG=3");
+    Mat<double> A = A0;
+    ASSERT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
+              LAI_SUCCESS)
+        << lai_last_error();
+    EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
+    const std::string why = lai_svd_fallback_reason();
+    EXPECT_NE(why.find("WG must be a power of 2 in [32, 1024]"), std::string::npos) << why;
+    const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+    Mat<double> B = A0;
+    std::vector<double> s2(50, -1.0), U2(60 * 50, -1.0), VT2(50 * 50, -1.0);
+    EXPECT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, B.a.data(), 60, s2.data(), U2.data(), 60, VT2.data(), 50, &info, &gpu),
+              LAI_ERROR_OPENCL_BUILD)
+        << lai_last_error();
+    EXPECT_NE(std::string(lai_last_error()).find("nothing was written"), std::string::npos) << lai_last_error();
+    for (double x : s2) ASSERT_EQ(x, -1.0);
+    for (double x : U2) ASSERT_EQ(x, -1.0);
+    for (double x : VT2) ASSERT_EQ(x, -1.0);
+  }
 }
 
 // One thin SVD (jobs S, S) of A0 (m x n, m >= n) through the internal
