@@ -1,6 +1,7 @@
 // Divide and conquer bidiagonal SVD with GPU products (bdsdc_hybrid.h says
 // what and why). LAPACK does the parts that decide accuracy: ?lasd0 on the
-// small blocks, ?lasd4 (each secular root), ?lamrg; the deflation takes
+// small blocks, ?lasd4 (each secular root; on the device its own solver,
+// dc_device.h, when the DcDevice solves the secular problem), ?lamrg; the deflation takes
 // ?lasd2's decisions (dc_deflate.h) and applies them on all threads; this
 // file organises the tree, runs the independent pieces in parallel, builds
 // the K x K singular vectors from the roots (the Lowner construction that

@@ -22,6 +22,9 @@
 // gpu_min, else cblas. ?lasd3 does the same products blockwise skipping the
 // zero blocks of U2 and VT2; the dense product adds only exact zeros.
 // Finally the values are sorted into descending order with their vectors.
+// With a DcDevice that solves it (dc_device.h, the GPU SVD's default) a
+// device merge's secular problem (roots, Lowner z, vectors, the merge's W)
+// runs on the device instead of ?lasd4 and the host loops.
 #pragma once
 
 #include <memory>
