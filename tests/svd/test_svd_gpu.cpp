@@ -119,6 +119,24 @@ struct EnvGuard {
   ~EnvGuard() { unsetenv(name.c_str()); }
 };
 
+// The GPU path forced while a kernel fails to build (the caller's EnvGuard):
+// LAI_ERROR_OPENCL_BUILD, a sentence saying nothing was written, and s, U,
+// VT and A (60 x 50, jobs S and jobvt) as they were.
+void expect_forced_build_failure(const Mat<double>& A0, char jobvt) {
+  const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+  Mat<double> B = A0;
+  std::vector<double> s2(50, -1.0), U2(60 * 50, -1.0), VT2(50 * 50, -1.0);
+  int info = 0;
+  EXPECT_EQ(lai_dgesvd_ex('S', jobvt, 60, 50, B.a.data(), 60, s2.data(), U2.data(), 60, VT2.data(), 50, &info, &gpu),
+            LAI_ERROR_OPENCL_BUILD)
+      << lai_last_error();
+  EXPECT_NE(std::string(lai_last_error()).find("nothing was written"), std::string::npos) << lai_last_error();
+  for (double x : s2) ASSERT_EQ(x, -1.0);
+  for (double x : U2) ASSERT_EQ(x, -1.0);
+  for (double x : VT2) ASSERT_EQ(x, -1.0);
+  EXPECT_EQ(B.a, A0.a);
+}
+
 TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
   std::mt19937_64 g(7);
   const Mat<double> A0 = svdtest::random_matrix<double>(60, 50, 1.0, g);
@@ -158,16 +176,7 @@ TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
     EXPECT_NE(why.find("WG must be a power of 2"), std::string::npos) << why;
     const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), 60, 50, VT.data(), 50, 50);
     EXPECT_LT(r.usv, svdtest::kThreshold);
-    // Forced: the error, nothing written.
-    const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
-    Mat<double> B = A0;
-    std::vector<double> s2(50, -1.0), U2(60 * 50, -1.0), VT2(50 * 50, -1.0);
-    EXPECT_EQ(lai_dgesvd_ex('S', 'O', 60, 50, B.a.data(), 60, s2.data(), U2.data(), 60, VT2.data(), 50, &info, &gpu),
-              LAI_ERROR_OPENCL_BUILD);
-    EXPECT_NE(std::string(lai_last_error()).find("nothing was written"), std::string::npos) << lai_last_error();
-    for (double x : s2) ASSERT_EQ(x, -1.0);
-    for (double x : U2) ASSERT_EQ(x, -1.0);
-    EXPECT_EQ(B.a, A0.a);
+    expect_forced_build_failure(A0, 'O');
   }
   {
     // The divide and conquer's secular kernels fail to build (merges on the
@@ -182,16 +191,7 @@ TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
     EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
     const std::string why = lai_svd_fallback_reason();
     EXPECT_NE(why.find("WG must be a power of 2 in [32, 1024]"), std::string::npos) << why;
-    const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
-    Mat<double> B = A0;
-    std::vector<double> s2(50, -1.0), U2(60 * 50, -1.0), VT2(50 * 50, -1.0);
-    EXPECT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, B.a.data(), 60, s2.data(), U2.data(), 60, VT2.data(), 50, &info, &gpu),
-              LAI_ERROR_OPENCL_BUILD)
-        << lai_last_error();
-    EXPECT_NE(std::string(lai_last_error()).find("nothing was written"), std::string::npos) << lai_last_error();
-    for (double x : s2) ASSERT_EQ(x, -1.0);
-    for (double x : U2) ASSERT_EQ(x, -1.0);
-    for (double x : VT2) ASSERT_EQ(x, -1.0);
+    expect_forced_build_failure(A0, 'S');
   }
 }
 
