@@ -10,7 +10,7 @@
 #     OpenBLAS's default threads and with 1.
 # Usage on the device (after run_device.sh or alone: it builds if needed):
 #   OUT=... bash bench/svd/probe_host.sh      (SIZES=2048,4096 ROUNDS=2 JOBS=N BD_SIZES="2048 4096";
-#   BD_SIZES=none skips 2.; JOBS=S times thin vectors)
+#   BD_SIZES=none skips 2.; JOBS=S times thin vectors; DTYPES=f32 or f64,f32: the dtypes of 1.)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT:-/tmp/probe-host}; mkdir -p "$OUT"
@@ -28,7 +28,7 @@ fi
 export LAI_OPENCL_CACHE_DIR=${LAI_OPENCL_CACHE_DIR:-$BUILD/cl-cache}
 mkdir -p /tmp/probe-work
 {
-  echo "== A/B: f64 jobs ${JOBS:-N}, sizes $SIZES, $ROUNDS rounds"
+  echo "== A/B: ${DTYPES:-f64} jobs ${JOBS:-N}, sizes $SIZES, $ROUNDS rounds"
   IFS=';' read -ra VARS <<< "$VARIANTS"
   for r in $(seq 1 "$ROUNDS"); do
     for v in "${VARS[@]}"; do
@@ -36,7 +36,7 @@ mkdir -p /tmp/probe-work
       echo "-- round $r $v"
       env "${SETS[@]}" "$BUILD/lai-bench-svd" \
         --out /tmp/probe-work/ab.json --sv-dir /tmp/probe-work --sizes "$SIZES" --tall none --batched none \
-        --dtypes f64 --jobs "${JOBS:-N}" --no-cpu --reps 5 --budget-s 30 2>&1 | grep -E "^square|stages" | sed -E "s/k:.*//" | cut -c1-460
+        --dtypes "${DTYPES:-f64}" --jobs "${JOBS:-N}" --no-cpu --reps 5 --budget-s 30 2>&1 | grep -E "^square|stages" | sed -E "s/k:.*//" | cut -c1-460
     done
   done
   echo "== bdsdc_probe"

@@ -57,7 +57,7 @@ std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u;
 // The kernels of one build of lai_svd_bidiag_<dtype>, created once per call.
 struct Kernels {
   ocl::KernelHandle larfg, larfg_gemv_t, y_row, larfg_gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag,
-      transpose, scale;
+      transpose, scale, col_step, row_step;
 };
 
 class Launcher {
@@ -188,7 +188,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const char* env_opts = std::getenv("LAI_SVD_BIDIAG_OPTIONS");
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
-            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM");
+            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
+            FUSE = ocl::kernel_param(src, options, "FUSE"), SLAB = ocl::kernel_param(src, options, "SLAB");
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
@@ -199,7 +200,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
             make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
-            make("transpose"),  make("scale")};
+            make("transpose"),  make("scale"),        make("col_step"), make("row_step")};
   const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
@@ -333,6 +334,22 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   // Column 0 for the first fused launch (later columns: x_next, sub_trail).
   ocl::check(clEnqueueCopyBuffer(rt.queue, a, cb, 0, 0, es * M, 0, nullptr, nullptr), "clEnqueueCopyBuffer", dev);
+  // FUSE=1 (two launches per column, the kernels' comment says how): the
+  // counts of each column's two launches and the error flag of a wait that
+  // gave up, zero to begin with.
+  const bool fuse = FUSE == 1;
+  ocl::PooledBuffer dsync;
+  if (fuse) {
+    const std::size_t nsync = 2 * static_cast<std::size_t>(N) + 1;
+    dsync = ocl::acquire_buffer(rt, sizeof(cl_int) * nsync);
+    const cl_int izero = 0;
+    ocl::check(clEnqueueFillBuffer(rt.queue, dsync.get(), &izero, sizeof izero, 0, sizeof(cl_int) * nsync, 0, nullptr,
+                                   nullptr),
+               "clEnqueueFillBuffer", dev);
+    const cl_mem sy = dsync.get();
+    launch.args_from(K.col_step, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get(), ub, sy);
+    launch.args_from(K.row_step, 0, M, N, a, ldA, x, ldx, y, ldy, scr, ub, de.get(), dtp.get(), cb, sy);
+  }
   // The arguments before i, p, j (and the per-launch sizes) never change.
   launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get());
   launch.args_from(K.y_row, 0, N, a, ldA, x, ldx, y, ldy, dtq.get(), scr, ub);
@@ -347,6 +364,15 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
         // Last column: its reflector H(i) of A(i:M, i) alone; d(i), tauq(i).
         launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i) * ldA, cl_ulong{1}, M - i - 1,
                dd.get(), dtq.get(), i);
+        continue;
+      }
+      if (fuse) {
+        // H(i), Y(i+1:N, j) and row i's update; then G(i), X(i+1:M, j) and
+        // (in this panel) column i+1's update.
+        launch.args_from(K.col_step, 14, i, p, j);
+        launch.run(K.col_step, uwg * static_cast<std::size_t>(2 * j + N - i - 1));
+        launch.args_from(K.row_step, 14, i, p, j, j + 1 < nbt ? 1 : 0);
+        launch.run(K.row_step, uwg * static_cast<std::size_t>(2 * j + 1 + (M - i - 1 + SLAB - 1) / SLAB));
         continue;
       }
       // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
@@ -384,6 +410,19 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   tm.bidiagonalize_enqueue = seconds_since(t0);
   finish();
   tm.bidiagonalize = seconds_since(t0);
+  if (fuse) {
+    cl_int gave_up = 0;
+    ocl::check(clEnqueueReadBuffer(rt.queue, dsync.get(), CL_TRUE, sizeof(cl_int) * 2 * static_cast<std::size_t>(N),
+                                   sizeof gave_up, &gave_up, 0, nullptr, nullptr),
+               "clEnqueueReadBuffer(sync)", dev);
+    if (gave_up != 0) {
+      fail(LAI_ERROR_OPENCL_RUNTIME,
+           "GPU SVD: in the fused bidiagonalization (build options \"" + options +
+               "\") a work-group waited too long for the panel dot products of its launch's first work-groups "
+               "(device \"" + dev + "\" does not seem to start work-groups in index order, which FUSE=1 assumes); "
+               "nothing was written; set LAI_SVD_BIDIAG_OPTIONS with -DFUSE=0 or use the CPU (LAI_BACKEND=cpu)");
+    }
+  }
 
   // --- bidiagonal SVD on the host
   t0 = Clock::now();
