@@ -23,6 +23,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -57,7 +58,7 @@ std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u;
 // The kernels of one build of lai_svd_bidiag_<dtype>, created once per call.
 struct Kernels {
   ocl::KernelHandle larfg, larfg_gemv_t, y_row, larfg_gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag,
-      transpose, scale, col_step, row_step;
+      transpose, scale, col_step;
 };
 
 class Launcher {
@@ -189,7 +190,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
             COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
-            FUSE = ocl::kernel_param(src, options, "FUSE"), SLAB = ocl::kernel_param(src, options, "SLAB");
+            FUSE = ocl::kernel_param(src, options, "FUSE");
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
@@ -200,7 +201,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
             make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
-            make("transpose"),  make("scale"),        make("col_step"), make("row_step")};
+            make("transpose"),  make("scale"),        make("col_step")};
   const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
@@ -315,9 +316,16 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
                  dev);
     }
   }
+  // The trailing update's inner dimension 2 NB is padded to the leaf's K
+  // tile only (its M and N tiles do not apply to K): 64 stays 64 where the
+  // tile unit L would make it 128 (f64) or 256 (f32), twice or four times
+  // the flops. LAI_SVD_TRAIL_K=unit pads to L as before (probe A/B).
+  const char* trail_k = std::getenv("LAI_SVD_TRAIL_K");
+  const std::size_t kpad =
+      trail_k != nullptr && std::string(trail_k) == "unit" ? L : static_cast<std::size_t>(cfg.kwg);
   ocl::PooledBuffer dLc, dRc, dW;
   if (N > NB) {
-    const std::size_t Rmax = round_up(M, L), Cmax = round_up(N, L), K2max = round_up(2 * NB, L);
+    const std::size_t Rmax = round_up(M, L), Cmax = round_up(N, L), K2max = round_up(2 * NB, kpad);
     dLc = ocl::acquire_buffer(rt, es * Rmax * K2max);
     dRc = ocl::acquire_buffer(rt, es * K2max * Cmax);
     dW = ocl::acquire_buffer(rt, es * Rmax * Cmax);
@@ -334,21 +342,26 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   // Column 0 for the first fused launch (later columns: x_next, sub_trail).
   ocl::check(clEnqueueCopyBuffer(rt.queue, a, cb, 0, 0, es * M, 0, nullptr, nullptr), "clEnqueueCopyBuffer", dev);
-  // FUSE=1 (two launches per column, the kernels' comment says how): the
-  // counts of each column's two launches and the error flag of a wait that
-  // gave up, zero to begin with.
+  // FUSE=1 (col_step: launches 1 and 2 as one; the kernel's comment says
+  // how): a slot per panel dot product t1, t2 of each column, T_EMPTY (a NaN
+  // payload no arithmetic gives) to begin with, and the flag of a wait that
+  // gave up.
   const bool fuse = FUSE == 1;
-  ocl::PooledBuffer dsync;
+  ocl::PooledBuffer dslots, derr;
   if (fuse) {
-    const std::size_t nsync = 2 * static_cast<std::size_t>(N) + 1;
-    dsync = ocl::acquire_buffer(rt, sizeof(cl_int) * nsync);
-    const cl_int izero = 0;
-    ocl::check(clEnqueueFillBuffer(rt.queue, dsync.get(), &izero, sizeof izero, 0, sizeof(cl_int) * nsync, 0, nullptr,
-                                   nullptr),
+    const std::size_t nslots = 2 * static_cast<std::size_t>(NB) * N;
+    dslots = ocl::acquire_buffer(rt, es * nslots);
+    const std::uint64_t empty64 = 0x7FF4C0DE0BADF00DULL;
+    const std::uint32_t empty32 = 0x7FA0C0DEU;
+    const void* empty = f64 ? static_cast<const void*>(&empty64) : static_cast<const void*>(&empty32);
+    ocl::check(clEnqueueFillBuffer(rt.queue, dslots.get(), empty, es, 0, es * nslots, 0, nullptr, nullptr),
                "clEnqueueFillBuffer", dev);
-    const cl_mem sy = dsync.get();
-    launch.args_from(K.col_step, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get(), ub, sy);
-    launch.args_from(K.row_step, 0, M, N, a, ldA, x, ldx, y, ldy, scr, ub, de.get(), dtp.get(), cb, sy);
+    derr = ocl::acquire_buffer(rt, sizeof(cl_int));
+    const cl_int izero = 0;
+    ocl::check(clEnqueueFillBuffer(rt.queue, derr.get(), &izero, sizeof izero, 0, sizeof izero, 0, nullptr, nullptr),
+               "clEnqueueFillBuffer", dev);
+    launch.args_from(K.col_step, 0, M, N, a, ldA, x, ldx, y, ldy, dslots.get(), cb, dd.get(), dtq.get(), ub,
+                     derr.get());
   }
   // The arguments before i, p, j (and the per-launch sizes) never change.
   launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get());
@@ -367,26 +380,22 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
         continue;
       }
       if (fuse) {
-        // H(i), Y(i+1:N, j) and row i's update; then G(i), X(i+1:M, j) and
-        // (in this panel) column i+1's update.
+        // 1+2: H(i), Y(i+1:N, j) and row i's update (into ub).
         launch.args_from(K.col_step, 14, i, p, j);
         launch.run(K.col_step, uwg * static_cast<std::size_t>(2 * j + N - i - 1));
-        launch.args_from(K.row_step, 14, i, p, j, j + 1 < nbt ? 1 : 0);
-        launch.run(K.row_step, uwg * static_cast<std::size_t>(2 * j + 1 + (M - i - 1 + SLAB - 1) / SLAB));
-        continue;
+      } else {
+        // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
+        launch.args_from(K.larfg_gemv_t, 12, i, p, j);
+        launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
+        // 2: Y(i+1:N, j) final, row i updated into ub.
+        launch.args_from(K.y_row, 10, i, p, j);
+        launch.run(K.y_row, team_items(N - i - 1));
       }
-      // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
-      launch.args_from(K.larfg_gemv_t, 12, i, p, j);
-      launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
-      // 2: Y(i+1:N, j) final, row i updated into ub.
-      launch.args_from(K.y_row, 10, i, p, j);
-      const std::size_t yrow_items = team_items(N - i - 1);
-      launch.run(K.y_row, yrow_items);
       // 3: G(i) of A(i, i+1:N) (from ub) fused with the partial sums of X, t3, t4.
       const int nc = N - i - 1, nrb = (M - i - 1 + wg - 1) / wg, cols = pick_cols(nrb, nc),
                 nch = (nc + cols - 1) / cols;
       launch.args_from(K.larfg_gemv_n, 11, i, p, j, nrb, nch, cols, dnp.get(),
-                       static_cast<int>(round_up(yrow_items, uwg) / uwg));
+                       static_cast<int>(round_up(team_items(N - i - 1), uwg) / uwg));
       launch.run(K.larfg_gemv_n, uwg * static_cast<std::size_t>(nrb * nch + 2 * j + 1));
       // 4: X(i+1:M, j) final; column i+1 updated (into cb) when in this panel.
       const int next = j + 1 < nbt ? 1 : 0;
@@ -400,7 +409,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       // row-major operands are Rc's and Lc's column-major storage.
       const int R = M - q, C = N - q;
       const int Rp = static_cast<int>(round_up(R, L)), Cp = static_cast<int>(round_up(C, L)),
-                K2p = static_cast<int>(round_up(2 * nbt, L));
+                K2p = static_cast<int>(round_up(2 * nbt, kpad));
       launch(K.pack_trail, static_cast<std::size_t>(Rp) * K2p + static_cast<std::size_t>(K2p) * Cp, M, N, a, ldA, x,
              ldx, y, ldy, p, nbt, dLc.get(), Rp, dRc.get(), K2p, Cp);
       gemm(Cp, Rp, K2p, T(1), dRc.get(), K2p, dLc.get(), Rp, T(0), dW.get(), Rp);
@@ -412,9 +421,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   tm.bidiagonalize = seconds_since(t0);
   if (fuse) {
     cl_int gave_up = 0;
-    ocl::check(clEnqueueReadBuffer(rt.queue, dsync.get(), CL_TRUE, sizeof(cl_int) * 2 * static_cast<std::size_t>(N),
-                                   sizeof gave_up, &gave_up, 0, nullptr, nullptr),
-               "clEnqueueReadBuffer(sync)", dev);
+    ocl::check(clEnqueueReadBuffer(rt.queue, derr.get(), CL_TRUE, 0, sizeof gave_up, &gave_up, 0, nullptr, nullptr),
+               "clEnqueueReadBuffer(err)", dev);
     if (gave_up != 0) {
       fail(LAI_ERROR_OPENCL_RUNTIME,
            "GPU SVD: in the fused bidiagonalization (build options \"" + options +
