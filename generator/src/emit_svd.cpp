@@ -39,7 +39,7 @@ const std::vector<Stage>& stages() {
       // One-stage Golub-Kahan bidiagonalization and back-transformation helpers
       // of lai_dgesvd's GPU path (runtime/src/svd/gesvd_opencl.cpp).
       {"bidiagonalize", "opencl_svd_bidiag.cl.in", "opencl_svd_bidiag_kernel.cl.in", {"onestage"},
-       {"WG", "NB", "COLS", "RTEAM", "UNORM", "FUSE"}},
+       {"WG", "NB", "COLS", "RTEAM", "UNORM"}},
       // Singular values of the bidiagonal by bisection (values-only path of
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
@@ -91,15 +91,13 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   need(rteam >= 1 && rteam <= 32 && (rteam & (rteam - 1)) == 0,
        "RTEAM (items per row of y_row/x_next) a power of 2 in [1, 32]");
   need(unorm == 0 || unorm == 1, "UNORM (y_row's partial norms for larfg_gemv_n) in {0, 1}");
-  need(p.at("FUSE") == 0 || p.at("FUSE") == 1, "FUSE (launches 1 and 2 of a column as one, col_step) in {0, 1}");
-  need(p.at("FUSE") == 0 || unorm == 0, "FUSE=1 with UNORM=0 (y_row, which leaves the partial norms, does not run)");
   // The largest __local need of one kernel of the stage: larfg_gemv_t's three
   // reduction buffers, larfg_gemv_n's two and its chunk of u, y_row's and
   // x_next's four panel vectors (and, with RTEAM > 1 or UNORM, their two
-  // reduction buffers), col_step's three and its two panel vectors.
-  const long long need_elems = std::max({3 * wg + 2 * nb, 2 * wg + cols, 4 * nb + 2 * wg});
+  // reduction buffers).
+  const long long need_elems = std::max({3 * wg, 2 * wg + cols, 4 * nb + (rteam > 1 || unorm != 0 ? 2 * wg : 0)});
   need(need_elems * static_cast<long long>(elem) <= 49152,
-       "local memory max(3*WG + 2*NB, 2*WG + COLS, 4*NB + 2*WG)*elem <= 48 KB (is " +
+       "local memory max(3*WG, 2*WG + COLS, 4*NB + (RTEAM > 1 or UNORM ? 2*WG : 0))*elem <= 48 KB (is " +
            std::to_string(need_elems * static_cast<long long>(elem)) + " bytes)");
 }
 

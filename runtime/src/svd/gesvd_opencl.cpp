@@ -23,7 +23,6 @@
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -58,7 +57,7 @@ std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u;
 // The kernels of one build of lai_svd_bidiag_<dtype>, created once per call.
 struct Kernels {
   ocl::KernelHandle larfg, larfg_gemv_t, y_row, larfg_gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag,
-      transpose, scale, col_step;
+      transpose, scale;
 };
 
 class Launcher {
@@ -189,8 +188,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const char* env_opts = std::getenv("LAI_SVD_BIDIAG_OPTIONS");
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
-            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
-            FUSE = ocl::kernel_param(src, options, "FUSE");
+            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM");
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
@@ -201,7 +199,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
             make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
-            make("transpose"),  make("scale"),        make("col_step")};
+            make("transpose"),  make("scale")};
   const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
@@ -342,27 +340,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   // Column 0 for the first fused launch (later columns: x_next, sub_trail).
   ocl::check(clEnqueueCopyBuffer(rt.queue, a, cb, 0, 0, es * M, 0, nullptr, nullptr), "clEnqueueCopyBuffer", dev);
-  // FUSE=1 (col_step: launches 1 and 2 as one; the kernel's comment says
-  // how): a slot per panel dot product t1, t2 of each column, T_EMPTY (a NaN
-  // payload no arithmetic gives) to begin with, and the flag of a wait that
-  // gave up.
-  const bool fuse = FUSE == 1;
-  ocl::PooledBuffer dslots, derr;
-  if (fuse) {
-    const std::size_t nslots = 2 * static_cast<std::size_t>(NB) * N;
-    dslots = ocl::acquire_buffer(rt, es * nslots);
-    const std::uint64_t empty64 = 0x7FF4C0DE0BADF00DULL;
-    const std::uint32_t empty32 = 0x7FA0C0DEU;
-    const void* empty = f64 ? static_cast<const void*>(&empty64) : static_cast<const void*>(&empty32);
-    ocl::check(clEnqueueFillBuffer(rt.queue, dslots.get(), empty, es, 0, es * nslots, 0, nullptr, nullptr),
-               "clEnqueueFillBuffer", dev);
-    derr = ocl::acquire_buffer(rt, sizeof(cl_int));
-    const cl_int izero = 0;
-    ocl::check(clEnqueueFillBuffer(rt.queue, derr.get(), &izero, sizeof izero, 0, sizeof izero, 0, nullptr, nullptr),
-               "clEnqueueFillBuffer", dev);
-    launch.args_from(K.col_step, 0, M, N, a, ldA, x, ldx, y, ldy, dslots.get(), cb, dd.get(), dtq.get(), ub,
-                     derr.get());
-  }
   // The arguments before i, p, j (and the per-launch sizes) never change.
   launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get());
   launch.args_from(K.y_row, 0, N, a, ldA, x, ldx, y, ldy, dtq.get(), scr, ub);
@@ -379,23 +356,18 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
                dd.get(), dtq.get(), i);
         continue;
       }
-      if (fuse) {
-        // 1+2: H(i), Y(i+1:N, j) and row i's update (into ub).
-        launch.args_from(K.col_step, 14, i, p, j);
-        launch.run(K.col_step, uwg * static_cast<std::size_t>(2 * j + N - i - 1));
-      } else {
-        // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
-        launch.args_from(K.larfg_gemv_t, 12, i, p, j);
-        launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
-        // 2: Y(i+1:N, j) final, row i updated into ub.
-        launch.args_from(K.y_row, 10, i, p, j);
-        launch.run(K.y_row, team_items(N - i - 1));
-      }
+      // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
+      launch.args_from(K.larfg_gemv_t, 12, i, p, j);
+      launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
+      // 2: Y(i+1:N, j) final, row i updated into ub.
+      launch.args_from(K.y_row, 10, i, p, j);
+      const std::size_t yrow_items = team_items(N - i - 1);
+      launch.run(K.y_row, yrow_items);
       // 3: G(i) of A(i, i+1:N) (from ub) fused with the partial sums of X, t3, t4.
       const int nc = N - i - 1, nrb = (M - i - 1 + wg - 1) / wg, cols = pick_cols(nrb, nc),
                 nch = (nc + cols - 1) / cols;
       launch.args_from(K.larfg_gemv_n, 11, i, p, j, nrb, nch, cols, dnp.get(),
-                       static_cast<int>(round_up(team_items(N - i - 1), uwg) / uwg));
+                       static_cast<int>(round_up(yrow_items, uwg) / uwg));
       launch.run(K.larfg_gemv_n, uwg * static_cast<std::size_t>(nrb * nch + 2 * j + 1));
       // 4: X(i+1:M, j) final; column i+1 updated (into cb) when in this panel.
       const int next = j + 1 < nbt ? 1 : 0;
@@ -419,18 +391,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   tm.bidiagonalize_enqueue = seconds_since(t0);
   finish();
   tm.bidiagonalize = seconds_since(t0);
-  if (fuse) {
-    cl_int gave_up = 0;
-    ocl::check(clEnqueueReadBuffer(rt.queue, derr.get(), CL_TRUE, 0, sizeof gave_up, &gave_up, 0, nullptr, nullptr),
-               "clEnqueueReadBuffer(err)", dev);
-    if (gave_up != 0) {
-      fail(LAI_ERROR_OPENCL_RUNTIME,
-           "GPU SVD: in the fused bidiagonalization (build options \"" + options +
-               "\") a work-group waited too long for the panel dot products of its launch's first work-groups "
-               "(device \"" + dev + "\" does not seem to start work-groups in index order, which FUSE=1 assumes); "
-               "nothing was written; set LAI_SVD_BIDIAG_OPTIONS with -DFUSE=0 or use the CPU (LAI_BACKEND=cpu)");
-    }
-  }
 
   // --- bidiagonal SVD on the host
   t0 = Clock::now();
