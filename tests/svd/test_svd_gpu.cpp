@@ -323,6 +323,37 @@ TEST(SvdGpu, BackTransformationRowViews) {
   EXPECT_LT(dv, 1e-12);
 }
 
+// The panels' trailing update with its inner dimension 2 NB padded to the
+// GEMM leaf's K tile (default) and to the tile unit (LAI_SVD_TRAIL_K=unit,
+// the old padding): NB = 8 makes 2 NB = 16 one K tile of PoCL's leaf but a
+// quarter of its 64-unit, so the two differ in the padded operands' size
+// only. Both pass the ratios; the padding adds exact zeros, so s, U and VT
+// agree to rounding.
+TEST(SvdGpu, TrailingUpdateKPadding) {
+  std::mt19937_64 g(23);
+  const int m = 120, n = 100;
+  const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
+  EnvGuard nb("LAI_SVD_BIDIAG_OPTIONS", "-DNB=8");
+  std::vector<double> ss[2], Us[2];
+  for (int unit = 0; unit < 2; ++unit) {
+    if (unit == 1) setenv("LAI_SVD_TRAIL_K", "unit", 1);
+    const ThinSvd o = thin_svd(A0, m, n);
+    unsetenv("LAI_SVD_TRAIL_K");
+    ASSERT_EQ(o.info, 0);
+    const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
+    EXPECT_LT(r.usv, svdtest::kThreshold) << unit;
+    EXPECT_LT(r.u, svdtest::kThreshold) << unit;
+    EXPECT_LT(r.vt, svdtest::kThreshold) << unit;
+    ss[unit] = o.s;
+    Us[unit] = o.U;
+  }
+  double ds = 0, du = 0;
+  for (int i = 0; i < n; ++i) ds = std::max(ds, std::fabs(ss[0][i] - ss[1][i]) / ss[0][0]);
+  for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
+  EXPECT_LT(ds, 1e-13);
+  EXPECT_LT(du, 1e-11);
+}
+
 // LAI_SVD_DC other than hybrid/lapack: an error naming it, also under AUTO
 // (the caller's mistake, not a device failure to fall back from), nothing
 // written. LAI_SVD_DC_LEAF that is not an integer >= 1: ignored (default
