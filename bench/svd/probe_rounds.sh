@@ -1,9 +1,10 @@
 #!/bin/bash
 # Repeated rounds of the GPU SVD timings on the device machine, f64 and f32
 # side by side in each process, so that close comparisons (f32 against f64,
-# a time against its target) rest on several medians rather than one run.
+# a time against its target) rest on several medians rather than one run;
+# STAGE_REPS=K makes each stage time the median of K extra calls.
 # Usage on the device (after run_device.sh or probe_host.sh built the
-# benchmark): OUT=... ROUNDS=3 SIZES=2048,4096 JOBS=NS REPS=7 bash bench/svd/probe_rounds.sh
+# benchmark): OUT=... ROUNDS=3 SIZES=2048,4096 JOBS=NS REPS=7 STAGE_REPS=1 bash bench/svd/probe_rounds.sh
 # Writes $OUT/rounds.log (the table rows and stage times of every round).
 set -uo pipefail
 BUILD=${BUILD:-/tmp/lai-bench-svd-build}
@@ -18,6 +19,7 @@ mkdir -p /tmp/probe-work
 for r in $(seq 1 "${ROUNDS:-3}"); do
   echo "== round $r"
   "$BUILD/lai-bench-svd" --out /tmp/probe-work/rounds.json --sv-dir /tmp/probe-work --sizes "${SIZES:-2048,4096}" \
-    --tall none --batched none --dtypes f64,f32 --jobs "${JOBS:-NS}" --no-cpu --reps "${REPS:-7}" 2>&1 |
-    grep -E "^square|stages" | sed -E "s/k:.*//" | cut -c1-400
+    --tall none --batched none --dtypes f64,f32 --jobs "${JOBS:-NS}" --no-cpu --reps "${REPS:-7}" \
+    --stage-reps "${STAGE_REPS:-1}" 2>&1 |
+    grep -E "^square|stages" | sed -E "s/k:.*//" | cut -c1-700
 done 2>&1 | tee "$OUT/rounds.log"
