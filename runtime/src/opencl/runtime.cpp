@@ -92,9 +92,6 @@ std::unique_ptr<Runtime> create() {
   rt->profiling = rc == CL_SUCCESS;
   if (rc != CL_SUCCESS) queue = QueueHandle(clCreateCommandQueue(ctx.get(), rt->device.device, 0, &rc));
   check(rc, "clCreateCommandQueue", name);
-  QueueHandle side(
-      clCreateCommandQueue(ctx.get(), rt->device.device, rt->profiling ? CL_QUEUE_PROFILING_ENABLE : 0, &rc));
-  check(rc, "clCreateCommandQueue(side)", name);
   fill_properties(*rt);
   check(clGetDeviceInfo(rt->device.device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof rt->max_alloc, &rt->max_alloc,
                         nullptr),
@@ -102,7 +99,6 @@ std::unique_ptr<Runtime> create() {
   rt->fp64 = has_fp64(rt->device.device);
   rt->context = ctx.release();
   rt->queue = queue.release();
-  rt->side_queue = side.release();
   return rt;
 }
 

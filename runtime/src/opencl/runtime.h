@@ -15,12 +15,6 @@ struct Runtime {
   // queue thread-safe, and callers only use blocking transfers, so no call
   // depends on another's commands.
   cl_command_queue queue = nullptr;
-  // A second in-order queue (same properties) for work that should not make
-  // the main queue's later commands wait behind it: the GPU SVD forms Q_B
-  // and P_B there while the divide and conquer's merges use the main queue.
-  // Users synchronise with it themselves (clFinish) before anything on the
-  // main queue reads what it wrote, and before its buffers go back to a pool.
-  cl_command_queue side_queue = nullptr;
   bool fp64 = false;
   cl_ulong max_alloc = 0;  // CL_DEVICE_MAX_MEM_ALLOC_SIZE
   // Properties that pick kernels and key the program cache (devices.cpp).

@@ -206,27 +206,16 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   Launcher launch(rt, static_cast<std::size_t>(wg));
   if (const char* p = std::getenv("LAI_SVD_PROFILE"); p != nullptr && *p == '1' && rt.profiling && times != nullptr)
     launch.profile = true;
-  // Q_B and P_B formed first (form_first below) go to the runtime's side
-  // queue, so that the divide and conquer's merges on the main queue run
-  // beside them instead of waiting behind them (LAI_SVD_SIDE_QUEUE=0: all on
-  // the main queue). cur / cur_rt: where zeroed, apply and gemm enqueue.
-  ocl::Runtime rt_side = rt;
-  const bool side_wanted = rt.side_queue != nullptr && env_int("LAI_SVD_SIDE_QUEUE").value_or(1) != 0;
-  if (side_wanted) rt_side.queue = rt.side_queue;
-  Launcher side_launch(rt_side, static_cast<std::size_t>(wg));
-  side_launch.profile = launch.profile;
-  Launcher* cur = &launch;
-  const ocl::Runtime* cur_rt = &rt;
   auto finish = [&] {
     ocl::check(clFinish(rt.queue), "clFinish", dev);
     launch.collect();
   };
   auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc) {
     cl_event first = nullptr, last = nullptr;  // with a split-K tail, three launches
-    ocl::gemm_device<T>(*cur_rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1,
-                        cur->profile ? &last : nullptr, cur->profile ? &first : nullptr);
-    cur->record_span("gemm", first, last);
-    ++cur->launches;
+    ocl::gemm_device<T>(rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1,
+                        launch.profile ? &last : nullptr, launch.profile ? &first : nullptr);
+    launch.record_span("gemm", first, last);
+    ++launch.launches;
   };
 
   // --- upload. With max_abs < 0 the copying threads also check A for
@@ -431,7 +420,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const T zero = 0;
   auto zeroed = [&](std::size_t elems) {
     ocl::PooledBuffer b = ocl::acquire_buffer(rt, es * elems);
-    ocl::check(clEnqueueFillBuffer(cur_rt->queue, b.get(), &zero, es, 0, es * elems, 0, nullptr, nullptr),
+    ocl::check(clEnqueueFillBuffer(rt.queue, b.get(), &zero, es, 0, es * elems, 0, nullptr, nullptr),
                "clEnqueueFillBuffer", dev);
     return b;
   };
@@ -469,7 +458,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     const std::size_t align = rt.base_align_bytes;
     for (int b = nblk - 1; b >= 0; --b) {
       const int p = b * kb, kbb = std::min(kb, nrefl - p);
-      (*cur)(K.pack_v, static_cast<std::size_t>(Lp) * kb, a, ldA, row, p, kbb, nrefl, Lvec, Lp, kb, dVc.get(),
+      launch(K.pack_v, static_cast<std::size_t>(Lp) * kb, a, ldA, row, p, kbb, nrefl, Lvec, Lp, kb, dVc.get(),
              dVr.get());
       // Views from row r0 of Z (col-major Lp x NCp), of Vc (V^T, row-major
       // kb x Lp) and of Vr (V, row-major Lp x kb); r0 = 0: the buffers. They
@@ -487,7 +476,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       const int Lr = Lp - r0;
       // G = V^T V: the leaf's A is V^T row-major (= Vc), its B is V row-major (= Vr).
       gemm(kb, kb, Lr, T(1), vc, Lp, vr, kb, T(0), dG.get(), kb);
-      (*cur)(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
+      launch(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
       // W = V^T Z (col-major kb x NCp) = leaf Z^T (Z's storage) * V (Vr).
       gemm(NCp, kb, Lr, T(1), z, Lp, vr, kb, T(0), dWb.get(), kb);
       // W2 = T W = leaf W^T (W's storage) * T^T (T's storage).
@@ -509,36 +498,17 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // V_B afterwards instead).
   ocl::PooledBuffer dQf, dPf, dUB, dVB;
   bool formed = false;
-  // However the function is left (a failed merge included), the side
-  // queue's commands finish before the buffers above, which they use, go
-  // back to the pools (this is destroyed first).
-  struct SideDrain {
-    cl_command_queue q = nullptr;
-    ~SideDrain() {
-      if (q != nullptr) clFinish(q);
-    }
-  } side_drain;
   auto form_first = [&] {
-    if (side_wanted) {
-      cur = &side_launch;
-      cur_rt = &rt_side;
-      side_drain.q = rt_side.queue;
-    }
     if (bu) {
       dQf = zeroed(static_cast<std::size_t>(Lq) * NCu);
-      (*cur)(K.set_diag, static_cast<std::size_t>(nu), dQf.get(), Lq, 0, nu);
+      launch(K.set_diag, static_cast<std::size_t>(nu), dQf.get(), Lq, 0, nu);
       apply(0, N, M, Lq, dQf.get(), NCu, dtq.get());
     }
     if (bv) {
       dPf = zeroed(static_cast<std::size_t>(Lv) * Lv);
-      (*cur)(K.set_diag, static_cast<std::size_t>(N), dPf.get(), Lv, 0, N);
+      launch(K.set_diag, static_cast<std::size_t>(N), dPf.get(), Lv, 0, N);
       apply(1, N - 1, N, Lv, dPf.get(), Lv, dtp.get());
     }
-    // Commit the side queue's commands now: they start while the host
-    // solves the leaves.
-    if (side_wanted) ocl::check(clFlush(rt_side.queue), "clFlush(side)", dev);
-    cur = &launch;
-    cur_rt = &rt;
     formed = true;
   };
   if (!bu && !bv) {
@@ -626,11 +596,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // and P_f formed already, one GEMM per side.
   t0 = Clock::now();
   if (vectors_on_device && formed) {
-    if (side_drain.q != nullptr) {
-      // Q_f and P_f complete before the products read them.
-      ocl::check(clFinish(side_drain.q), "clFinish(side)", dev);
-      side_launch.collect();
-    }
     if (bu) {
       // U (col-major, ld Lq) = Q_f(:, 0:Lv) U_B: the leaf's rows are U's
       // columns, A = U_B's storage (U_B^T), B = Q_f's (Q_f^T).
@@ -716,17 +681,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   tm.download = seconds_since(t0);
   tm.total = seconds_since(t_start);
   if (launch.profile) finish();  // the last events (bisection, downloads' producers) into kernel_s
-  if (side_drain.q != nullptr) {
-    ocl::check(clFinish(side_drain.q), "clFinish(side)", dev);
-    side_launch.collect();
-  }
-  tm.launches = launch.launches + side_launch.launches;
-  std::map<std::string, std::pair<double, long long>> ks = launch.kernel_s;
-  for (const auto& [name, v] : side_launch.kernel_s) {
-    ks[name].first += v.first;
-    ks[name].second += v.second;
-  }
-  for (const auto& [name, v] : ks) tm.kernels.push_back({name, v.first, v.second});
+  tm.launches = launch.launches;
+  for (const auto& [name, v] : launch.kernel_s) tm.kernels.push_back({name, v.first, v.second});
   if (times != nullptr) *times = tm;
 }
 
