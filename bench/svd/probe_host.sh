@@ -10,7 +10,8 @@
 #     OpenBLAS's default threads and with 1.
 # Usage on the device (after run_device.sh or alone: it builds if needed):
 #   OUT=... bash bench/svd/probe_host.sh      (SIZES=2048,4096 ROUNDS=2 JOBS=N BD_SIZES="2048 4096";
-#   BD_SIZES=none skips 2.; JOBS=S times thin vectors; DTYPES=f32 or f64,f32: the dtypes of 1.)
+#   BD_SIZES=none skips 2.; JOBS=S times thin vectors; DTYPES=f32 or f64,f32: the dtypes of 1.;
+#   STAGE_REPS=K: stage times as medians of K extra calls)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT:-/tmp/probe-host}; mkdir -p "$OUT"
@@ -36,7 +37,7 @@ mkdir -p /tmp/probe-work
       echo "-- round $r $v"
       env "${SETS[@]}" "$BUILD/lai-bench-svd" \
         --out /tmp/probe-work/ab.json --sv-dir /tmp/probe-work --sizes "$SIZES" --tall none --batched none \
-        --dtypes "${DTYPES:-f64}" --jobs "${JOBS:-N}" --no-cpu --reps 5 --budget-s 30 2>&1 | grep -E "^square|stages" | sed -E "s/k:.*//" | cut -c1-460
+        --dtypes "${DTYPES:-f64}" --jobs "${JOBS:-N}" --no-cpu --reps 5 --budget-s 30 --stage-reps "${STAGE_REPS:-1}" 2>&1 | grep -E "^square|stages" | sed -E "s/k:.*//" | cut -c1-700
     done
   done
   echo "== bdsdc_probe"
