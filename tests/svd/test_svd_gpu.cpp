@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "lapack_ai/lapack_ai.h"
-#include "diagnostics/error.h"
 #include "svd/gesvd_opencl.h"
 #include "svd_check.h"
 
@@ -353,51 +352,6 @@ TEST(SvdGpu, TrailingUpdateKPadding) {
   for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
   EXPECT_LT(ds, 1e-13);
   EXPECT_LT(du, 1e-11);
-}
-
-// The back-transformation's blocks on a GEMM leaf of their own (on the
-// H200, f32's tiled leaf beside the 3xTF32 one): here a 32 x 32 tile of the
-// tiled leaf beside PoCL's 64 x 64 and blocks of 32 reflectors, with Q_B and
-// P_B formed first (device merges) and applied after the host's divide and
-// conquer. Both pass the ratios and agree with the default to rounding; a
-// leaf whose tile unit does not divide the main one's is refused by name.
-TEST(SvdGpu, BackTransformationLeafOfItsOwn) {
-  std::mt19937_64 g(29);
-  const int m = 150, n = 130;
-  const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
-  const ThinSvd ref = thin_svd(A0, m, n);
-  ASSERT_EQ(ref.info, 0);
-  for (int device_merges = 0; device_merges < 2; ++device_merges) {
-    EnvGuard o("LAI_SVD_BACK_GEMM_OPTIONS", "-DMWG=32 -DNWG=32 -DMDIMC=16 -DNDIMC=16 -DKWG=16");
-    EnvGuard b("LAI_SVD_BACK_NB", "32");
-    EnvGuard d1("LAI_SVD_DC", device_merges ? "hybrid" : "lapack");
-    EnvGuard d2("LAI_SVD_DC_LEAF", "8"), d3("LAI_SVD_DC_GPU_MIN", "16");
-    const ThinSvd o2 = thin_svd(A0, m, n);
-    ASSERT_EQ(o2.info, 0);
-    EXPECT_EQ(o2.t.vectors_on_device, device_merges == 1);
-    const svdtest::Ratios r = svdtest::ratios(A0, o2.s.data(), o2.U.data(), m, n, o2.VT.data(), n, n);
-    EXPECT_LT(r.usv, svdtest::kThreshold) << device_merges;
-    EXPECT_LT(r.u, svdtest::kThreshold) << device_merges;
-    EXPECT_LT(r.vt, svdtest::kThreshold) << device_merges;
-    double ds = 0;
-    for (int i = 0; i < n; ++i) ds = std::max(ds, std::fabs(ref.s[i] - o2.s[i]) / ref.s[0]);
-    EXPECT_LT(ds, 1e-13) << device_merges;
-    // Blocks of 32 reflectors instead of 64: more of them take row views.
-    EXPECT_GT(o2.t.back_row_views, ref.t.back_row_views) << device_merges;
-  }
-  EnvGuard o("LAI_SVD_BACK_GEMM_OPTIONS", "-DMWG=128 -DNWG=128 -DMDIMC=16 -DNDIMC=16 -DKWG=16");
-  Mat<double> A = A0;
-  std::vector<double> s(n, -1.0), U(static_cast<std::size_t>(m) * n, -1.0), VT(static_cast<std::size_t>(n) * n, -1.0);
-  int info = 0;
-  try {
-    lai::svd::gesvd_opencl<double>('S', 'S', m, n, A.a.data(), m, s.data(), U.data(), m, VT.data(), n, &info,
-                                   nullptr);
-    ADD_FAILURE() << "a back leaf with tile unit 128 against 64 was accepted";
-  } catch (const lai::Error& e) {
-    EXPECT_EQ(e.status(), LAI_ERROR_INVALID_ARGUMENT);
-    EXPECT_NE(e.message().find("does not divide the main leaf's 64"), std::string::npos) << e.message();
-  }
-  for (double x : s) ASSERT_EQ(x, -1.0);
 }
 
 // LAI_SVD_DC other than hybrid/lapack: an error naming it, also under AUTO

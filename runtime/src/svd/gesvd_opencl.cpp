@@ -210,16 +210,12 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     ocl::check(clFinish(rt.queue), "clFinish", dev);
     launch.collect();
   };
-  auto gemm_with = [&](const ocl::GemmConfig& g, int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb,
-                       T beta, cl_mem c, int lc) {
+  auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc) {
     cl_event first = nullptr, last = nullptr;  // with a split-K tail, three launches
-    ocl::gemm_device<T>(rt, g, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1,
+    ocl::gemm_device<T>(rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1,
                         launch.profile ? &last : nullptr, launch.profile ? &first : nullptr);
     launch.record_span("gemm", first, last);
     ++launch.launches;
-  };
-  auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc) {
-    gemm_with(cfg, Mg, Ng, Kg, alpha, a, la, b, lb, beta, c, lc);
   };
 
   // --- upload. With max_abs < 0 the copying threads also check A for
@@ -439,36 +435,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // number >= 1), rounded up to the GEMM tile unit.
   const std::optional<int> back_nb = env_int("LAI_SVD_BACK_NB");
   const std::size_t nb_want = back_nb && *back_nb >= 1 ? static_cast<std::size_t>(*back_nb) : 64;
-  // The blocks' products (G, W, T W, Z - V W2) take a leaf of their own:
-  // the number of reflectors per block, kb, is one of their M/N sizes, so
-  // the leaf's tile sets kb's minimum. f32 on NVIDIA: the tiled leaf (128 x
-  // 128, kb = 128) instead of the 3xTF32 one (128 x 256, kb = 256), whose
-  // larger blocks kept the device busy forming Q_f and P_f past the leaves,
-  // so that the merges waited (docs/results.md, runs 32-35). Every padded
-  // size (multiples of L) is a multiple of its unit. LAI_SVD_BACK_GEMM=same:
-  // the main leaf; =tiled|nvmma|nvtf32: that one (tests, probes);
-  // LAI_SVD_BACK_GEMM_OPTIONS: its build options.
-  const ocl::GemmConfig cfg_back = [&] {
-    const char* v = std::getenv("LAI_SVD_BACK_GEMM");
-    const char* o = std::getenv("LAI_SVD_BACK_GEMM_OPTIONS");
-    const std::string opts = o != nullptr ? o : "";
-    std::string variant = v != nullptr ? v : "";
-    if (variant == "same") return cfg;
-    if (variant.empty()) {
-      if (f64 || cfg.program.find("nvtf32") == std::string::npos) return opts.empty() ? cfg : ocl::gemm_config<T>(rt, "", opts);
-      variant = "tiled";
-    }
-    return ocl::gemm_config<T>(rt, variant, opts);
-  }();
-  const std::size_t Lb = std::lcm(std::lcm(static_cast<std::size_t>(cfg_back.mwg), static_cast<std::size_t>(cfg_back.nwg)),
-                                  static_cast<std::size_t>(cfg_back.kwg));
-  if (L % Lb != 0) {
-    fail(LAI_ERROR_INVALID_ARGUMENT, "GPU SVD: the back-transformation's GEMM leaf (" + cfg_back.program + " " +
-                                         cfg_back.options + ") has the tile unit " + std::to_string(Lb) +
-                                         ", which does not divide the main leaf's " + std::to_string(L) +
-                                         " (LAI_SVD_BACK_GEMM / LAI_SVD_BACK_GEMM_OPTIONS)");
-  }
-  const int kb = static_cast<int>(Lb * ((nb_want + Lb - 1) / Lb));
+  const int kb = static_cast<int>(L * ((nb_want + L - 1) / L));
   const int Lmax = std::max(bu ? Lq : 0, bv ? Lv : 0), NCmax = std::max(bu ? NCu : 0, bv ? Lv : 0);
   ocl::PooledBuffer dVc, dVr, dG, dT, dWb, dW2;
   if (bu || bv) {
@@ -508,14 +475,14 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       cl_mem z = r0 > 0 ? zv.get() : Z, vc = r0 > 0 ? vcv.get() : dVc.get(), vr = r0 > 0 ? vrv.get() : dVr.get();
       const int Lr = Lp - r0;
       // G = V^T V: the leaf's A is V^T row-major (= Vc), its B is V row-major (= Vr).
-      gemm_with(cfg_back, kb, kb, Lr, T(1), vc, Lp, vr, kb, T(0), dG.get(), kb);
+      gemm(kb, kb, Lr, T(1), vc, Lp, vr, kb, T(0), dG.get(), kb);
       launch(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
       // W = V^T Z (col-major kb x NCp) = leaf Z^T (Z's storage) * V (Vr).
-      gemm_with(cfg_back, NCp, kb, Lr, T(1), z, Lp, vr, kb, T(0), dWb.get(), kb);
+      gemm(NCp, kb, Lr, T(1), z, Lp, vr, kb, T(0), dWb.get(), kb);
       // W2 = T W = leaf W^T (W's storage) * T^T (T's storage).
-      gemm_with(cfg_back, NCp, kb, kb, T(1), dWb.get(), kb, dT.get(), kb, T(0), dW2.get(), kb);
+      gemm(NCp, kb, kb, T(1), dWb.get(), kb, dT.get(), kb, T(0), dW2.get(), kb);
       // Z -= V W2 = leaf Z^T -= W2^T (W2's storage) * V^T (Vc).
-      gemm_with(cfg_back, NCp, Lr, kb, T(-1), dW2.get(), kb, vc, Lp, T(1), z, Lp);
+      gemm(NCp, Lr, kb, T(-1), dW2.get(), kb, vc, Lp, T(1), z, Lp);
       if (r0 > 0) {
         ++tm.back_row_views;
         views.push_back(std::move(zv));
