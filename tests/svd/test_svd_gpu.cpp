@@ -327,7 +327,7 @@ TEST(SvdGpu, BackTransformationRowViews) {
 // GEMM leaf's K tile (default) and to the tile unit (LAI_SVD_TRAIL_K=unit,
 // the old padding): NB = 8 makes 2 NB = 16 one K tile of PoCL's leaf but a
 // quarter of its 64-unit, so the two differ in the padded operands' size
-// only. Both pass the ratios; the padding adds exact zeros, so s, U and VT
+// only. Both pass the ratios; the padding adds exact zeros, so s and U
 // agree to rounding.
 TEST(SvdGpu, TrailingUpdateKPadding) {
   std::mt19937_64 g(23);
