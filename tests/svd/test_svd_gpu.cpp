@@ -137,6 +137,21 @@ void expect_forced_build_failure(const Mat<double>& A0, char jobvt) {
   EXPECT_EQ(B.a, A0.a);
 }
 
+// One AUTO call (jobs S, S) of the 60 x 50 A0 that must end on the CPU
+// after a GPU failure: s, U, VT receive the CPU's result; returns the
+// recorded fallback reason.
+std::string auto_fallback(const Mat<double>& A0, std::vector<double>& s, std::vector<double>& U,
+                          std::vector<double>& VT) {
+  const lai_svd_options aut{LAI_BACKEND_AUTO, LAI_SVD_DRIVER_AUTO};
+  Mat<double> A = A0;
+  int info = 0;
+  EXPECT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
+            LAI_SUCCESS)
+      << lai_last_error();
+  EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
+  return lai_svd_fallback_reason();
+}
+
 TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
   std::mt19937_64 g(7);
   const Mat<double> A0 = svdtest::random_matrix<double>(60, 50, 1.0, g);
@@ -166,12 +181,7 @@ TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
     // A build failure (WG=3 trips the kernels' #error): AUTO falls back.
     EnvGuard e("LAI_SVD_GPU_MIN", "1");
     EnvGuard f("LAI_SVD_BIDIAG_OPTIONS", "-DWG=3");
-    Mat<double> A = A0;
-    ASSERT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
-              LAI_SUCCESS)
-        << lai_last_error();
-    EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
-    const std::string why = lai_svd_fallback_reason();
+    const std::string why = auto_fallback(A0, s, U, VT);
     EXPECT_NE(why.find("OpenCL GPU SVD failed"), std::string::npos) << why;
     EXPECT_NE(why.find("WG must be a power of 2"), std::string::npos) << why;
     const svdtest::Ratios r = svdtest::ratios(A0, s.data(), U.data(), 60, 50, VT.data(), 50, 50);
@@ -184,12 +194,7 @@ TEST(SvdGpu, AutoUsesThresholdAndFallsBackWithReason) {
     EnvGuard e("LAI_SVD_GPU_MIN", "1");
     EnvGuard d1("LAI_SVD_DC", "hybrid"), d2("LAI_SVD_DC_LEAF", "8"), d3("LAI_SVD_DC_GPU_MIN", "16");
     EnvGuard f("LAI_SVD_DC_OPTIONS", "-DWG=3");
-    Mat<double> A = A0;
-    ASSERT_EQ(lai_dgesvd_ex('S', 'S', 60, 50, A.a.data(), 60, s.data(), U.data(), 60, VT.data(), 50, &info, &aut),
-              LAI_SUCCESS)
-        << lai_last_error();
-    EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
-    const std::string why = lai_svd_fallback_reason();
+    const std::string why = auto_fallback(A0, s, U, VT);
     EXPECT_NE(why.find("WG must be a power of 2 in [32, 1024]"), std::string::npos) << why;
     expect_forced_build_failure(A0, 'S');
   }
