@@ -58,6 +58,7 @@ std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u;
 struct Kernels {
   ocl::KernelHandle larfg, larfg_gemv_t, y_row, larfg_gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag,
       transpose, scale;
+  ocl::KernelHandle tn_fused, x_fin;  // FCOLS > 0 only
 };
 
 class Launcher {
@@ -188,7 +189,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const char* env_opts = std::getenv("LAI_SVD_BIDIAG_OPTIONS");
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
-            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM");
+            COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
+            FCOLS = ocl::kernel_param(src, options, "FCOLS");
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
@@ -199,7 +201,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
             make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
-            make("transpose"),  make("scale")};
+            make("transpose"),  make("scale"),
+            FCOLS > 0 ? make("tn_fused") : ocl::KernelHandle(), FCOLS > 0 ? make("x_fin") : ocl::KernelHandle()};
   const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
@@ -293,7 +296,12 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       c /= 2;
     return c;
   };
-  const int nch_max = std::max(1, (N - 1 + cols_min - 1) / cols_min);
+  // FCOLS > 0 (two launches per column): tn_fused's groups (columns of FCOLS)
+  // leave a partial sum of A u per row each, x_fin's groups (WG / RTEAM rows)
+  // the partials of the next column's t1, t2.
+  const int nf_max = FCOLS > 0 ? std::max(1, (N - 1 + FCOLS - 1) / FCOLS) : 0;
+  const int xrows = wg / RTEAM, ngx_max = std::max(1, (M + xrows - 1) / xrows);
+  const int nch_max = std::max({1, (N - 1 + cols_min - 1) / cols_min, nf_max});
   ocl::PooledBuffer dX = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(M) * NB);
   ocl::PooledBuffer dY = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(N) * NB);
   ocl::PooledBuffer dd = ocl::acquire_buffer(rt, es * N), de = ocl::acquire_buffer(rt, es * N),
@@ -306,6 +314,11 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // y_row's per-group partial max|x| and sum x^2 of the row reflector's
   // vector (UNORM=1; at most one group per row).
   ocl::PooledBuffer dnp = ocl::acquire_buffer(rt, es * 2 * (static_cast<std::size_t>(N) + 1));
+  ocl::PooledBuffer dfp, dq2;
+  if (FCOLS > 0) {
+    dfp = ocl::acquire_buffer(rt, es * (2 + 2 * static_cast<std::size_t>(NB)) * nf_max);
+    dq2 = ocl::acquire_buffer(rt, es * 2 * static_cast<std::size_t>(NB) * ngx_max);
+  }
   {
     const T zero = 0;
     // taup(N-1) (no row reflector for the last column) and e(N-1) stay 0.
@@ -346,6 +359,12 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   launch.args_from(K.y_row, 13, dnp.get());
   launch.args_from(K.larfg_gemv_n, 0, M, N, a, ldA, y, ldy, scr, P, ub, de.get(), dtp.get());
   launch.args_from(K.x_next, 0, M, a, ldA, x, ldx, y, ldy, dtp.get(), scr, P, cb);
+  if (FCOLS > 0) {
+    launch.args_from(K.tn_fused, 0, M, N, a, ldA, x, ldx, y, ldy, cb, ub, dd.get(), dtq.get(), dq2.get());
+    launch.args_from(K.tn_fused, 14, ngx_max, dfp.get(), nf_max, P);
+    launch.args_from(K.x_fin, 0, M, N, a, ldA, x, ldx, y, ldy, ub, de.get(), dtp.get(), dfp.get());
+    launch.args_from(K.x_fin, 13, nf_max, P, cb, dq2.get(), ngx_max);
+  }
   for (int p = 0; p < N; p += NB) {
     const int nbt = std::min(NB, N - p);
     for (int j = 0; j < nbt; ++j) {
@@ -354,6 +373,22 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
         // Last column: its reflector H(i) of A(i:M, i) alone; d(i), tauq(i).
         launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i) * ldA, cl_ulong{1}, M - i - 1,
                dd.get(), dtq.get(), i);
+        continue;
+      }
+      const int next = j + 1 < nbt ? 1 : 0;
+      if (FCOLS > 0) {
+        // 1: H(i) (from cb, t1 and t2 from x_fin's partials), Y(i+1:N, j), the
+        // row into ub, and per group of FCOLS columns A u (unscaled) and the
+        // partials of the row's norm, t3, t4.
+        const int nf = (N - i - 1 + FCOLS - 1) / FCOLS;
+        launch.args_from(K.tn_fused, 13, (M - i + xrows - 1) / xrows);
+        launch.args_from(K.tn_fused, 18, i, p, j);
+        launch.run(K.tn_fused, uwg * static_cast<std::size_t>(nf));
+        // 2: G(i), X(i+1:M, j); column i+1 updated (into cb) when in this
+        // panel, with the partials of its t1, t2.
+        launch.args_from(K.x_fin, 12, nf);
+        launch.args_from(K.x_fin, 18, i, p, j, next);
+        launch.run(K.x_fin, uwg * static_cast<std::size_t>((M - i - 1 + xrows - 1) / xrows));
         continue;
       }
       // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
@@ -370,7 +405,6 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
                        static_cast<int>(round_up(yrow_items, uwg) / uwg));
       launch.run(K.larfg_gemv_n, uwg * static_cast<std::size_t>(nrb * nch + 2 * j + 1));
       // 4: X(i+1:M, j) final; column i+1 updated (into cb) when in this panel.
-      const int next = j + 1 < nbt ? 1 : 0;
       launch.args_from(K.x_next, 11, i, p, j, nch, next);
       launch.run(K.x_next, team_items(M - i - 1));
     }
