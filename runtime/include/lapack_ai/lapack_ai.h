@@ -290,9 +290,11 @@ typedef enum lai_svd_driver {
 typedef struct lai_svd_options {
   /** LAI_BACKEND_AUTO: the environment variable LAI_BACKEND (cpu, gpu or
    *  auto; read at every call) decides, else the library. LAI_BACKEND_CPU:
-   *  LAPACK on the CPU. LAI_BACKEND_OPENCL: the GPU path; this build has no
-   *  GPU SVD for general matrices yet (docs/svd.md), so a forced GPU call
-   *  returns LAI_ERROR_NOT_SUPPORTED with nothing written. */
+   *  LAPACK on the CPU. LAI_BACKEND_OPENCL: the GPU path (docs/svd.md); a
+   *  forced GPU call returns its failure (no OpenCL device, no fp64, device
+   *  error) as the status with a sentence, and does not fall back to the
+   *  CPU. AUTO takes the GPU from the device's size threshold on and falls
+   *  back to the CPU with a recorded reason when the GPU fails. */
   lai_backend backend;
   lai_svd_driver driver;
 } lai_svd_options;
