@@ -192,10 +192,12 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
             COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
             FCOLS_spec = ocl::kernel_param(src, options, "FCOLS"), FMAXN = ocl::kernel_param(src, options, "FMAXN");
   // The two-launch variant where the spec (tuning) asks for it: FCOLS > 0,
-  // and N at most FMAXN (0: any N). On the H200 it wins where the launches
-  // of the four-launch path pace the bidiagonalization (small N) and loses
-  // where its fewer, wider work-groups leave the device underused (docs/svd.md).
-  const int FCOLS = FCOLS_spec > 0 && (FMAXN == 0 || N <= FMAXN) ? FCOLS_spec : 0;
+  // and both sides at most FMAXN (0: any size). On the H200 it wins where
+  // the launches of the four-launch path pace the bidiagonalization (small
+  // matrices) and loses where its work-groups, each FCOLS columns over all M
+  // rows, are too few and too long for the device: large N, and tall M (run
+  // 39: f32 16384 x 1024 took 0.345 s this way against 0.074 s).
+  const int FCOLS = FCOLS_spec > 0 && (FMAXN == 0 || M <= FMAXN) ? FCOLS_spec : 0;
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
