@@ -694,6 +694,28 @@ void lai_svd_bidiag_f32_onestage_x_next(const int M, __global real* restrict A, 
 // outside [NRM_LO, NRM_HI]) recomputes the products with the scaled
 // vector, as larfg_gemv_t does.
 
+// dlarfg's scalars of (alpha, x) from max|x| and sum x^2 of the group (the
+// same in every item): H = I when max|x| is 0, the one-pass formula inside
+// [NRM_LO, NRM_HI], else wg_larfg from x itself (scaled norm, knt
+// rescalings). Returns 1 when the scaled path ran: the products with v
+// must then be formed from the stored, scaled vector.
+inline int larfg_from_sums(const real alpha, const real mx, const real ss, __global const real* x, const int len,
+                           __local real* red, __local real* red2, real* beta, real* tau, real* scal, int* knt) {
+  *knt = 0;
+  if (mx == 0) {  // H = I, v = [1; 0]
+    *beta = alpha;
+    *tau = 0;
+    *scal = 1;
+    return 0;
+  }
+  if (mx >= NRM_LO && mx <= NRM_HI) {
+    larfg_scalars(alpha, sqrt(ss), beta, tau, scal);
+    return 0;
+  }
+  wg_larfg(alpha, x, len, red, red2, beta, tau, scal, knt);
+  return 1;
+}
+
 // The group's sums of acc[c] (one per item) into lraw[c], c < F_W, through
 // red (F_W * WG, which no item may still be reading); every item sees them
 // after the call. No barrier comes between the caller's last write of acc
@@ -758,16 +780,7 @@ void lai_svd_bidiag_f32_onestage_tn_fused(const int M, const int N, __global rea
   wg_max_sum(&mx, &ss, red, red + WG);
   real beta, tau, scal;
   int knt = 0;
-  const int exact = !(mx == 0 || (mx >= NRM_LO && mx <= NRM_HI));
-  if (mx == 0) {  // H = I, v = [1; 0]
-    beta = alpha;
-    tau = 0;
-    scal = 1;
-  } else if (!exact) {
-    larfg_scalars(alpha, sqrt(ss), &beta, &tau, &scal);
-  } else {
-    wg_larfg(alpha, x, len - 1, red, red + WG, &beta, &tau, &scal, &knt);
-  }
+  const int exact = larfg_from_sums(alpha, mx, ss, x, len - 1, red, red + WG, &beta, &tau, &scal, &knt);
   if (exact) {
     // The products with v as dlarfg stores it (rows i..M-1, v(i) = 1); red
     // is free once every item is past wg_larfg's last reduction.
@@ -943,16 +956,7 @@ void lai_svd_bidiag_f32_onestage_x_fin(const int M, const int N, __global real* 
   const real mx = tq[0], ss = tq[1], alpha = ubuf[0];
   real beta, tau, scal;
   int knt = 0;
-  const int exact = !(mx == 0 || (mx >= NRM_LO && mx <= NRM_HI));
-  if (mx == 0) {
-    beta = alpha;
-    tau = 0;
-    scal = 1;
-  } else if (!exact) {
-    larfg_scalars(alpha, sqrt(ss), &beta, &tau, &scal);
-  } else {
-    wg_larfg(alpha, x, nc - 1, red, red2, &beta, &tau, &scal, &knt);
-  }
+  const int exact = larfg_from_sums(alpha, mx, ss, x, nc - 1, red, red2, &beta, &tau, &scal, &knt);
   if (!exact) {
     for (int q = lid; q <= 2 * j; q += WG) {
       if (q <= j) {
