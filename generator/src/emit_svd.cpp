@@ -39,7 +39,7 @@ const std::vector<Stage>& stages() {
       // One-stage Golub-Kahan bidiagonalization and back-transformation helpers
       // of lai_dgesvd's GPU path (runtime/src/svd/gesvd_opencl.cpp).
       {"bidiagonalize", "opencl_svd_bidiag.cl.in", "opencl_svd_bidiag_kernel.cl.in", {"onestage"},
-       {"WG", "NB", "COLS", "RTEAM", "UNORM", "CREV", "FCOLS", "FMAXN"}},
+       {"WG", "NB", "COLS", "RTEAM", "UNORM", "CREV", "FCOLS", "FMAXN", "YFUSE"}},
       // Singular values of the bidiagonal by bisection (values-only path of
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
@@ -85,7 +85,7 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   };
   const long long wg = p.at("WG"), nb = p.at("NB"), cols = p.at("COLS"), rteam = p.at("RTEAM"),
                   unorm = p.at("UNORM"), crev = p.at("CREV"), fcols = p.at("FCOLS"),
-                  fmaxn = p.at("FMAXN");
+                  fmaxn = p.at("FMAXN"), yfuse = p.at("YFUSE");
   need(wg >= 32 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [32, 1024]");
   need(nb >= 1 && nb <= 128, "NB (panel width) in [1, 128]");
   need(cols >= 1 && cols <= 1024, "COLS (columns per partial sum of the gemv) in [1, 1024]");
@@ -96,21 +96,26 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   need(fcols >= 0 && fcols <= 64 && fcols <= wg,
        "FCOLS (columns per tn_fused work-group; 0: the four-launch path) in [0, 64] and <= WG");
   need(fmaxn >= 0, "FMAXN (largest N of the two-launch path; 0: every N) >= 0");
+  need(yfuse == 0 || yfuse == 1, "YFUSE (three launches per column, y_row's work in yu_gemv_n) in {0, 1}");
   // The largest __local need of one kernel of the stage: larfg_gemv_t's three
   // reduction buffers, larfg_gemv_n's two and its chunk of u, y_row's and
   // x_next's four panel vectors (and, with RTEAM > 1 or UNORM, their two
   // reduction buffers); tn_fused's column sums (max(FCOLS, 2) per item), its
   // slot buffer and panel vectors, x_fin's three reduction buffers, panel
   // vectors, slot buffer and two values per row (the template's F_* sizes;
-  // both kernels are built with FCOLS = 0 too, as one column).
+  // both kernels are built with FCOLS = 0 too, as one column); yu_gemv_n's
+  // four panel vectors, u and Y of its chunk, two reduction buffers and its
+  // slot buffer (max(WG, 3 + 2 NB)).
   const long long fw = std::max(1LL, fcols), qp = wg >= 2 * nb ? wg / (2 * nb) : 1, sl = 2 + 2 * nb,
                   qpf = wg >= sl ? wg / sl : 1;
   const long long tn_fused = std::max(fw, 2LL) * wg + 2 * nb * qp + 4 * nb + 3 * fw;
   const long long x_fin = 3 * wg + 4 * nb + std::max(sl * qpf, 2 * nb * qp) + 2 * (wg / rteam);
+  const long long yu = 4 * nb + 2 * cols + 2 * wg + std::max(wg, 3 + 2 * nb);
   const long long need_elems =
-      std::max({3 * wg, 2 * wg + cols, 4 * nb + (rteam > 1 || unorm != 0 ? 2 * wg : 0), tn_fused, x_fin});
+      std::max({3 * wg, 2 * wg + cols, 4 * nb + (rteam > 1 || unorm != 0 ? 2 * wg : 0), tn_fused, x_fin, yu});
   need(need_elems * static_cast<long long>(elem) <= 49152,
-       "local memory max(3*WG, 2*WG + COLS, 4*NB + (RTEAM > 1 or UNORM ? 2*WG : 0), tn_fused, x_fin)*elem <= 48 KB "
+       "local memory max(3*WG, 2*WG + COLS, 4*NB + (RTEAM > 1 or UNORM ? 2*WG : 0), tn_fused, x_fin, "
+       "yu_gemv_n)*elem <= 48 KB "
        "(is " +
            std::to_string(need_elems * static_cast<long long>(elem)) + " bytes)");
 }

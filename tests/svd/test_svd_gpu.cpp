@@ -267,6 +267,30 @@ TEST(SvdGpu, TwoLaunchVariantOnlyUpToFmaxn) {
   }
 }
 
+// YFUSE = 1: 3 launches per column on the path FCOLS does not take (here
+// above FMAXN = 48), 2 on the two-launch path up to it, 4 with YFUSE = 0;
+// the results meet the ratio bound every way.
+TEST(SvdGpu, ThreeLaunchVariantWhereTheTwoLaunchOneIsNot) {
+  std::mt19937_64 g(22);
+  for (const auto& [yfuse, m, n, per_col] : {std::tuple{1, 40, 30, 2}, std::tuple{1, 49, 30, 3},
+                                             std::tuple{1, 200, 20, 3}, std::tuple{0, 200, 20, 4}}) {
+    // With YFUSE = 0 the options (and so the cached build) of the test above.
+    const std::string opts =
+        std::string("-DWG=64 -DNB=8 -DCOLS=16 -DRTEAM=8 -DFCOLS=4 -DFMAXN=48") + (yfuse ? " -DYFUSE=1" : "");
+    EnvGuard env("LAI_SVD_BIDIAG_OPTIONS", opts.c_str());
+    const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
+    const ThinSvd o = thin_svd(A0, m, n);
+    ASSERT_EQ(o.info, 0);
+    const long long loop = static_cast<long long>(per_col) * (n - 1);
+    EXPECT_GE(o.t.launches, loop) << m << "x" << n << " YFUSE " << yfuse;
+    EXPECT_LE(o.t.launches, loop + 60) << m << "x" << n << " YFUSE " << yfuse;
+    const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
+    EXPECT_LT(r.usv, svdtest::kThreshold) << m << "x" << n;
+    EXPECT_LT(r.u, svdtest::kThreshold) << m << "x" << n;
+    EXPECT_LT(r.vt, svdtest::kThreshold) << m << "x" << n;
+  }
+}
+
 // The bidiagonal SVD with vectors: bdsdc_hybrid when LAI_SVD_DC=hybrid (its
 // merges counted in the stage times), LAPACK ?bdsdc with LAI_SVD_DC=lapack
 // (no merges counted) and by default on a CPU device such as PoCL; the

@@ -58,7 +58,8 @@ std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u;
 struct Kernels {
   ocl::KernelHandle larfg, larfg_gemv_t, y_row, larfg_gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag,
       transpose, scale;
-  ocl::KernelHandle tn_fused, x_fin;  // FCOLS > 0 only
+  ocl::KernelHandle tn_fused, x_fin;  // FCOLS > 0 only (x_fin: or YFUSE)
+  ocl::KernelHandle yu_gemv_n;        // YFUSE and FCOLS == 0 only
 };
 
 class Launcher {
@@ -190,7 +191,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const std::string options = env_opts != nullptr ? env_opts : ocl::tuned_options(rt, program);
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
             COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
-            FCOLS_spec = ocl::kernel_param(src, options, "FCOLS"), FMAXN = ocl::kernel_param(src, options, "FMAXN");
+            FCOLS_spec = ocl::kernel_param(src, options, "FCOLS"), FMAXN = ocl::kernel_param(src, options, "FMAXN"),
+            YFUSE_spec = ocl::kernel_param(src, options, "YFUSE");
   // The two-launch variant where the spec (tuning) asks for it: FCOLS > 0,
   // and both sides at most FMAXN (0: any size). On the H200 it wins where
   // the launches of the four-launch path pace the bidiagonalization (small
@@ -198,6 +200,8 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // rows, are too few and too long for the device: large N, and tall M (run
   // 39: f32 16384 x 1024 took 0.345 s this way against 0.074 s).
   const int FCOLS = FCOLS_spec > 0 && (FMAXN == 0 || M <= FMAXN) ? FCOLS_spec : 0;
+  // Elsewhere three launches per column (YFUSE) or four.
+  const bool YFUSE = FCOLS == 0 && YFUSE_spec != 0;
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
@@ -209,7 +213,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
             make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
             make("transpose"),  make("scale"),
-            FCOLS > 0 ? make("tn_fused") : ocl::KernelHandle(), FCOLS > 0 ? make("x_fin") : ocl::KernelHandle()};
+            FCOLS > 0 ? make("tn_fused") : ocl::KernelHandle(),
+            FCOLS > 0 || YFUSE ? make("x_fin") : ocl::KernelHandle(),
+            YFUSE ? make("yu_gemv_n") : ocl::KernelHandle()};
   const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
@@ -326,6 +332,13 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     dfp = ocl::acquire_buffer(rt, es * (2 + 2 * static_cast<std::size_t>(NB)) * nf_max);
     dq2 = ocl::acquire_buffer(rt, es * 2 * static_cast<std::size_t>(NB) * ngx_max);
   }
+  // YFUSE: yu_gemv_n's per-chunk slots (3 + 2j <= 2 + 2 NB) for x_fin, and
+  // the raw Y(i+1:N, j) that larfg_gemv_t leaves for it.
+  ocl::PooledBuffer dyr;
+  if (YFUSE) {
+    dfp = ocl::acquire_buffer(rt, es * (2 + 2 * static_cast<std::size_t>(NB)) * nch_max);
+    dyr = ocl::acquire_buffer(rt, es * N);
+  }
   {
     const T zero = 0;
     // taup(N-1) (no row reflector for the last column) and e(N-1) stay 0.
@@ -361,7 +374,17 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // Column 0 for the first fused launch (later columns: x_next, sub_trail).
   ocl::check(clEnqueueCopyBuffer(rt.queue, a, cb, 0, 0, es * M, 0, nullptr, nullptr), "clEnqueueCopyBuffer", dev);
   // The arguments before i, p, j (and the per-launch sizes) never change.
-  launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get());
+  // YFUSE: larfg_gemv_t's Y(c, j) goes to yraw[c] (Y = yraw, ldy = 0).
+  if (YFUSE) {
+    launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, dyr.get(), 0, scr, cb, dd.get(), dtq.get());
+    launch.args_from(K.yu_gemv_n, 0, M, N, a, ldA, x, ldx, y, ldy, dyr.get(), dtq.get(), scr, ub, dfp.get(),
+                     nch_max, P);
+    // x_fin without tn_fused's partials (q2st = 0; q2 is not read).
+    launch.args_from(K.x_fin, 0, M, N, a, ldA, x, ldx, y, ldy, ub, de.get(), dtp.get(), dfp.get());
+    launch.args_from(K.x_fin, 13, nch_max, P, cb, dfp.get(), 0);
+  } else {
+    launch.args_from(K.larfg_gemv_t, 0, M, N, a, ldA, x, ldx, y, ldy, scr, cb, dd.get(), dtq.get());
+  }
   launch.args_from(K.y_row, 0, N, a, ldA, x, ldx, y, ldy, dtq.get(), scr, ub);
   launch.args_from(K.y_row, 13, dnp.get());
   launch.args_from(K.larfg_gemv_n, 0, M, N, a, ldA, y, ldy, scr, P, ub, de.get(), dtp.get());
@@ -401,6 +424,20 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       // 1: H(i) of A(i:M, i) (from cb) fused with Y(i+1:N, j) raw, t1, t2.
       launch.args_from(K.larfg_gemv_t, 12, i, p, j);
       launch.run(K.larfg_gemv_t, uwg * static_cast<std::size_t>(N - i - 1 + 2 * j));
+      if (YFUSE) {
+        // 2: per chunk of columns Y(c, j), u(c) (into ub), the unscaled A u
+        // per row and the chunk's partials of the row's norm, t3, t4.
+        const int nc = N - i - 1, nrb = (M - i - 1 + wg - 1) / wg, cols = pick_cols(nrb, nc),
+                  nch = (nc + cols - 1) / cols;
+        launch.args_from(K.yu_gemv_n, 15, i, p, j, nrb, nch, cols);
+        launch.run(K.yu_gemv_n, uwg * static_cast<std::size_t>(nrb * nch));
+        // 3: G(i), u into A(i, i+1:N), X(i+1:M, j); column i+1 updated (into
+        // cb) when in this panel.
+        launch.args_from(K.x_fin, 12, nch);
+        launch.args_from(K.x_fin, 18, i, p, j, next);
+        launch.run(K.x_fin, uwg * static_cast<std::size_t>((M - i - 1 + xrows - 1) / xrows));
+        continue;
+      }
       // 2: Y(i+1:N, j) final, row i updated into ub.
       launch.args_from(K.y_row, 10, i, p, j);
       const std::size_t yrow_items = team_items(N - i - 1);
