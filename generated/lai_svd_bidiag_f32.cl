@@ -95,7 +95,9 @@ typedef float real;
 // its reduction buffer (F_RED per item), items per column for the panel
 // products (F_LN), the parts a group splits a slot's partials into (F_QP for
 // the 2 NB slots of t1/t2, F_QPF for the F_SL slots of tn_fused's partials),
-// rows per x_fin group (F_RW), and x_fin's slot buffer (F_TQF).
+// rows per x_fin group (F_RW), and x_fin's slot buffer (F_TQF: also at
+// least WG, as x_fin splits the 3 + 2j slots of column j into WG / (3 + 2j)
+// parts, and 2 NB need not divide WG).
 #define F_W (FCOLS > 0 ? FCOLS : 1)
 #define F_RED (F_W > 2 ? F_W : 2)
 #define F_LN (WG / F_W)
@@ -104,7 +106,8 @@ typedef float real;
 #define F_SL (2 + 2 * NB)
 #define F_QPF (WG >= F_SL ? WG / F_SL : 1)
 #define F_RW (WG / RTEAM)
-#define F_TQF (F_SL * F_QPF > F_TQN ? F_SL * F_QPF : F_TQN)
+#define F_TQF0 (F_SL * F_QPF > F_TQN ? F_SL * F_QPF : F_TQN)
+#define F_TQF (F_TQF0 > WG ? F_TQF0 : WG)
 
 // Sizes of the three-launch variant (YFUSE = 1): items per column of
 // yu_gemv_n's Y and u (YF_LN, a power of 2 dividing WG; a build option may

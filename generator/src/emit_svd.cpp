@@ -109,7 +109,7 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   const long long fw = std::max(1LL, fcols), qp = wg >= 2 * nb ? wg / (2 * nb) : 1, sl = 2 + 2 * nb,
                   qpf = wg >= sl ? wg / sl : 1;
   const long long tn_fused = std::max(fw, 2LL) * wg + 2 * nb * qp + 4 * nb + 3 * fw;
-  const long long x_fin = 3 * wg + 4 * nb + std::max(sl * qpf, 2 * nb * qp) + 2 * (wg / rteam);
+  const long long x_fin = 3 * wg + 4 * nb + std::max({sl * qpf, 2 * nb * qp, wg}) + 2 * (wg / rteam);
   const long long yu = 4 * nb + 2 * cols + 2 * wg + std::max(wg, 3 + 2 * nb);
   const long long need_elems =
       std::max({3 * wg, 2 * wg + cols, 4 * nb + (rteam > 1 || unorm != 0 ? 2 * wg : 0), tn_fused, x_fin, yu});
