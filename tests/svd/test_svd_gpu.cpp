@@ -243,6 +243,23 @@ TEST(SvdGpu, StageTimesOfTheInternalEntry) {
             << t.download << " s, total " << t.total << " s, " << t.launches << " launches\n";
 }
 
+// A thin SVD of a random m x n matrix under the caller's
+// LAI_SVD_BIDIAG_OPTIONS: per_col launches per column but the last in the
+// panel loop (the rest, trailing updates, back-transformation and
+// transposes, stay below 60 here) and the ratio bound. `what` names the case.
+void expect_launches_per_column(int m, int n, int per_col, std::mt19937_64& g, const std::string& what) {
+  const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
+  const ThinSvd o = thin_svd(A0, m, n);
+  ASSERT_EQ(o.info, 0) << what;
+  const long long loop = static_cast<long long>(per_col) * (n - 1);
+  EXPECT_GE(o.t.launches, loop) << what;
+  EXPECT_LE(o.t.launches, loop + 60) << what;
+  const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
+  EXPECT_LT(r.usv, svdtest::kThreshold) << what;
+  EXPECT_LT(r.u, svdtest::kThreshold) << what;
+  EXPECT_LT(r.vt, svdtest::kThreshold) << what;
+}
+
 // The two-launch bidiagonalization (FCOLS > 0) is taken only while both
 // sides are at most FMAXN: 2 launches per column there, 4 above (a tall
 // matrix whose short side is small still takes the four-launch path), and
@@ -252,18 +269,7 @@ TEST(SvdGpu, TwoLaunchVariantOnlyUpToFmaxn) {
   std::mt19937_64 g(21);
   for (const auto& [m, n, fused] : {std::tuple{40, 30, true}, std::tuple{48, 48, true}, std::tuple{49, 30, false},
                                     std::tuple{200, 20, false}}) {
-    const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
-    const ThinSvd o = thin_svd(A0, m, n);
-    ASSERT_EQ(o.info, 0);
-    // Launches per column but the last in the panel loop: 2 or 4; the rest
-    // (trailing updates, back-transformation, transposes) stay below 60 here.
-    const long long loop = static_cast<long long>(fused ? 2 : 4) * (n - 1);
-    EXPECT_GE(o.t.launches, loop) << m << "x" << n;
-    EXPECT_LE(o.t.launches, loop + 60) << m << "x" << n;
-    const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
-    EXPECT_LT(r.usv, svdtest::kThreshold) << m << "x" << n;
-    EXPECT_LT(r.u, svdtest::kThreshold) << m << "x" << n;
-    EXPECT_LT(r.vt, svdtest::kThreshold) << m << "x" << n;
+    expect_launches_per_column(m, n, fused ? 2 : 4, g, std::to_string(m) + "x" + std::to_string(n));
   }
 }
 
@@ -278,16 +284,8 @@ TEST(SvdGpu, ThreeLaunchVariantWhereTheTwoLaunchOneIsNot) {
     const std::string opts =
         std::string("-DWG=64 -DNB=8 -DCOLS=16 -DRTEAM=8 -DFCOLS=4 -DFMAXN=48") + (yfuse ? " -DYFUSE=1" : "");
     EnvGuard env("LAI_SVD_BIDIAG_OPTIONS", opts.c_str());
-    const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
-    const ThinSvd o = thin_svd(A0, m, n);
-    ASSERT_EQ(o.info, 0);
-    const long long loop = static_cast<long long>(per_col) * (n - 1);
-    EXPECT_GE(o.t.launches, loop) << m << "x" << n << " YFUSE " << yfuse;
-    EXPECT_LE(o.t.launches, loop + 60) << m << "x" << n << " YFUSE " << yfuse;
-    const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
-    EXPECT_LT(r.usv, svdtest::kThreshold) << m << "x" << n;
-    EXPECT_LT(r.u, svdtest::kThreshold) << m << "x" << n;
-    EXPECT_LT(r.vt, svdtest::kThreshold) << m << "x" << n;
+    expect_launches_per_column(m, n, per_col, g,
+                               std::to_string(m) + "x" + std::to_string(n) + " YFUSE " + std::to_string(yfuse));
   }
 }
 
