@@ -289,6 +289,40 @@ TEST(SvdGpu, ThreeLaunchVariantWhereTheTwoLaunchOneIsNot) {
   }
 }
 
+// LAI_SVD_PROFILE=2: the column loop's kernels per band of 512 columns
+// ("name@b"). At n = 520 band 0 holds columns 0..511 and band 1 the other
+// 8, the last of them (i = n-1) the lone larfg; the panel's GEMMs stay
+// unbanded; with LAI_SVD_PROFILE=1 no name has a band.
+TEST(SvdGpu, ProfileBandsSplitTheColumnLoop) {
+  std::mt19937_64 g(23);
+  const int n = 520;
+  const Mat<double> A0 = svdtest::random_matrix<double>(n, n, 1.0, g);
+  for (const char* mode : {"2", "1"}) {
+    EnvGuard env("LAI_SVD_PROFILE", mode);
+    Mat<double> A = A0;
+    std::vector<double> s(n);
+    lai::svd::GpuSvdStageTimes t;
+    int info = -1;
+    lai::svd::gesvd_opencl<double>('N', 'N', n, n, A.a.data(), n, s.data(), nullptr, 1, nullptr, 1, &info, &t);
+    ASSERT_EQ(info, 0);
+    std::map<std::string, long long> launches;
+    for (const auto& k : t.kernels) launches[k.name] = k.launches;
+    if (launches.empty()) GTEST_SKIP() << "no profiling queue on this device";
+    const std::string gemv_t = "lai_svd_bidiag_f64_onestage_larfg_gemv_t",
+                      larfg = "lai_svd_bidiag_f64_onestage_larfg";
+    if (std::string(mode) == "2") {
+      EXPECT_EQ(launches[gemv_t + "@0"], 512);
+      EXPECT_EQ(launches[gemv_t + "@1"], n - 1 - 512);
+      EXPECT_EQ(launches[larfg + "@1"], 1);
+      EXPECT_EQ(launches.count(gemv_t), 0u);
+      EXPECT_EQ(launches["gemm"], (n - 1) / 32) << "one GEMM per panel boundary (NB 32)";
+    } else {
+      EXPECT_EQ(launches[gemv_t], n - 1);
+      for (const auto& [name, count] : launches) EXPECT_EQ(name.find('@'), std::string::npos) << name;
+    }
+  }
+}
+
 // The bidiagonal SVD with vectors: bdsdc_hybrid when LAI_SVD_DC=hybrid (its
 // merges counted in the stage times), LAPACK ?bdsdc with LAI_SVD_DC=lapack
 // (no merges counted) and by default on a CPU device such as PoCL; the

@@ -88,7 +88,7 @@ class Launcher {
     cl_event ev = nullptr;
     ocl::check(clEnqueueNDRangeKernel(rt_.queue, k.get(), 1, nullptr, &global, &wg_, 0, nullptr, profile ? &ev : nullptr),
                "clEnqueueNDRangeKernel(lai_svd_bidiag)", rt_.device.name);
-    if (profile) record(name_of(k.get()), ev);
+    if (profile) record(band < 0 ? name_of(k.get()) : name_of(k.get()) + "@" + std::to_string(band), ev);
     ++launches;
   }
   // Per-kernel device time (LAI_SVD_PROFILE=1 on a profiling queue): every
@@ -131,6 +131,11 @@ class Launcher {
   Launcher& operator=(const Launcher&) = delete;
   long long launches = 0;
   bool profile = false;
+  // LAI_SVD_PROFILE=2: the column loop's kernels are recorded per band of
+  // 512 columns ("name@b", b = i / 512), so that a kernel's time can be
+  // read against the trailing matrix's size (bench/svd: the products' rate
+  // where they are large, their fixed cost where they are small).
+  int band = -1;
   std::map<std::string, std::pair<double, long long>> kernel_s;  // name -> (seconds, launches)
 
  private:
@@ -220,8 +225,9 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
   Launcher launch(rt, static_cast<std::size_t>(wg));
-  if (const char* p = std::getenv("LAI_SVD_PROFILE"); p != nullptr && *p == '1' && rt.profiling && times != nullptr)
-    launch.profile = true;
+  const char* prof_env = std::getenv("LAI_SVD_PROFILE");
+  const bool prof_bands = prof_env != nullptr && std::string(prof_env) == "2";
+  if (prof_env != nullptr && (*prof_env == '1' || prof_bands) && rt.profiling && times != nullptr) launch.profile = true;
   auto finish = [&] {
     ocl::check(clFinish(rt.queue), "clFinish", dev);
     launch.collect();
@@ -399,6 +405,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     const int nbt = std::min(NB, N - p);
     for (int j = 0; j < nbt; ++j) {
       const int i = p + j;
+      if (launch.profile && prof_bands) launch.band = i / 512;
       if (i >= N - 1) {
         // Last column: its reflector H(i) of A(i:M, i) alone; d(i), tauq(i).
         launch(K.larfg, uwg, a, static_cast<cl_ulong>(i) + static_cast<cl_ulong>(i) * ldA, cl_ulong{1}, M - i - 1,
@@ -452,6 +459,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       launch.args_from(K.x_next, 11, i, p, j, nch, next);
       launch.run(K.x_next, team_items(M - i - 1));
     }
+    launch.band = -1;
     const int q = p + nbt;
     if (q < N) {
       // A(q:M, q:N) -= [A(q:M,p:q) X(q:M,:)] [Y(q:N,:) A(p:q,q:N)^T]^T, i.e.

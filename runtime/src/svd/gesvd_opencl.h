@@ -43,7 +43,9 @@ struct GpuSvdStageTimes {
   // (views from row p; the others to all rows).
   long long back_row_views = 0;
   // With LAI_SVD_PROFILE=1 on a profiling queue: device time per kernel
-  // (event start..end summed over its launches, GEMMs as "gemm"); else empty.
+  // (event start..end summed over its launches, GEMMs as "gemm"); with
+  // LAI_SVD_PROFILE=2 the column loop's kernels per band of 512 columns
+  // ("name@b", b = column / 512); else empty.
   struct Kernel {
     std::string name;
     double seconds = 0;
