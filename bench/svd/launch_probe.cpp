@@ -138,15 +138,26 @@ struct Kernel {
     ck(rc, name);
   }
   ~Kernel() { clReleaseKernel(k); }
-  template <class T>
-  void arg(cl_uint i, const T& v) {
-    ck(clSetKernelArg(k, i, sizeof v, &v), "clSetKernelArg");
+  // All arguments in order.
+  template <class... T>
+  void args(const T&... v) {
+    cl_uint i = 0;
+    (ck(clSetKernelArg(k, i++, sizeof v, &v), "clSetKernelArg"), ...);
   }
 };
 
 void launch(const Device& dev, cl_kernel k, std::size_t groups, std::size_t wg) {
   const std::size_t global = groups * wg;
   ck(clEnqueueNDRangeKernel(dev.q, k, 1, nullptr, &global, &wg, 0, nullptr, nullptr), "clEnqueueNDRangeKernel");
+}
+
+// One launch of k, waited for: its wall time in us.
+double timed_launch(const Device& dev, cl_kernel k, std::size_t groups, std::size_t wg) {
+  ck(clFinish(dev.q), "clFinish");
+  const auto t0 = Clock::now();
+  launch(dev, k, groups, wg);
+  ck(clFinish(dev.q), "clFinish");
+  return us_since(t0);
 }
 
 void zero(const Device& dev, cl_mem b, std::size_t bytes) {
@@ -226,26 +237,16 @@ int main(int argc, char** argv) {
       {
         // One untimed launch each: some implementations compile at the first.
         const int none = 0;
-        empty.arg(0, scratch);
-        busy.arg(0, scratch);
-        busy.arg(1, none);
-        phases.arg(0, scratch);
-        phases.arg(1, cnt);
-        phases.arg(2, err);
-        phases.arg(3, none);
-        phases.arg(4, none);
-        vis.arg(0, scratch);
-        vis.arg(1, cnt);
-        vis.arg(2, err);
-        vis.arg(3, stale);
-        vis.arg(4, none);
+        empty.args(scratch);
+        busy.args(scratch, none);
+        phases.args(scratch, cnt, err, none, none);
+        vis.args(scratch, cnt, err, stale, none);
         for (cl_kernel k : {empty.k, busy.k, phases.k, vis.k}) launch(dev, k, 1, wg);
         ck(clFinish(dev.q), "clFinish");
       }
       if (ptx == 0) {
         // 1. Host enqueue cost (no device work to speak of).
         const int L = quick ? 50 : 20000;
-        empty.arg(0, scratch);
         for (std::size_t groups : {std::size_t{1}, cu, 8 * cu}) {
           ck(clFinish(dev.q), "clFinish");
           const auto t0 = Clock::now();
@@ -264,8 +265,7 @@ int main(int argc, char** argv) {
           double per_launch = -1;
           if (ptx == 0) {
             const int L = quick ? 20 : 2000;
-            busy.arg(0, scratch);
-            busy.arg(1, n);
+            busy.args(scratch, n);
             ck(clFinish(dev.q), "clFinish");
             const auto t0 = Clock::now();
             for (int i = 0; i < L; ++i) launch(dev, busy.k, groups, wg);
@@ -275,16 +275,8 @@ int main(int argc, char** argv) {
           const int R = quick ? 5 : 2000;
           zero(dev, cnt, 64);
           zero(dev, err, 64);
-          phases.arg(0, scratch);
-          phases.arg(1, cnt);
-          phases.arg(2, err);
-          phases.arg(3, n);
-          phases.arg(4, R);
-          ck(clFinish(dev.q), "clFinish");
-          const auto t0 = Clock::now();
-          launch(dev, phases.k, groups, wg);
-          ck(clFinish(dev.q), "clFinish");
-          const double per_phase = us_since(t0) / R;
+          phases.args(scratch, cnt, err, n, R);
+          const double per_phase = timed_launch(dev, phases.k, groups, wg) / R;
           const int timeouts = read_int(dev, err);
           std::printf("chain of %5d FMAs, %4zu groups, %-22s: ", n, groups, fence);
           if (per_launch >= 0) std::printf("%6.2f us per launch, ", per_launch);
@@ -306,16 +298,8 @@ int main(int argc, char** argv) {
         zero(dev, cnt, 64);
         zero(dev, err, 64);
         zero(dev, stale, 64);
-        vis.arg(0, scratch);
-        vis.arg(1, cnt);
-        vis.arg(2, err);
-        vis.arg(3, stale);
-        vis.arg(4, R);
-        ck(clFinish(dev.q), "clFinish");
-        const auto t0 = Clock::now();
-        launch(dev, vis.k, groups, wg);
-        ck(clFinish(dev.q), "clFinish");
-        const double per_barrier = us_since(t0) / (2.0 * R);
+        vis.args(scratch, cnt, err, stale, R);
+        const double per_barrier = timed_launch(dev, vis.k, groups, wg) / (2.0 * R);
         const int bad = read_int(dev, stale), timeouts = read_int(dev, err);
         std::printf("grid barrier, %4zu groups, %-22s: %6.2f us per barrier, stale reads %d of %zu, timeouts %d\n", groups,
                     fence, per_barrier, bad, groups * static_cast<std::size_t>(R), timeouts);
