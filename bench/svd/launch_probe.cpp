@@ -108,6 +108,7 @@ struct Device {
   cl_device_id id{};
   cl_context ctx{};
   cl_command_queue q{};
+  cl_command_queue qp{};  // with CL_QUEUE_PROFILING_ENABLE (nullptr if refused)
   std::string name, driver, vendor;
   cl_uint cus = 0;
 };
@@ -149,6 +150,29 @@ struct Kernel {
 void launch(const Device& dev, cl_kernel k, std::size_t groups, std::size_t wg) {
   const std::size_t global = groups * wg;
   ck(clEnqueueNDRangeKernel(dev.q, k, 1, nullptr, &global, &wg, 0, nullptr, nullptr), "clEnqueueNDRangeKernel");
+}
+
+// The median event start..end of `count` launches of k on the profiling
+// queue (the first few dropped), in us; -1 without one. This is how
+// LAI_SVD_PROFILE times kernels, so it says what that adds to a launch.
+double median_event_us(const Device& dev, cl_kernel k, std::size_t groups, std::size_t wg, int count) {
+  if (dev.qp == nullptr) return -1;
+  const std::size_t global = groups * wg;
+  std::vector<cl_event> ev(static_cast<std::size_t>(count));
+  for (cl_event& e : ev)
+    ck(clEnqueueNDRangeKernel(dev.qp, k, 1, nullptr, &global, &wg, 0, nullptr, &e), "clEnqueueNDRangeKernel");
+  ck(clFinish(dev.qp), "clFinish");
+  std::vector<double> us;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    cl_ulong t0 = 0, t1 = 0;
+    clGetEventProfilingInfo(ev[i], CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr);
+    clGetEventProfilingInfo(ev[i], CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr);
+    if (i >= 5) us.push_back(1e-3 * static_cast<double>(t1 - t0));
+    clReleaseEvent(ev[i]);
+  }
+  if (us.empty()) return -1;
+  std::sort(us.begin(), us.end());
+  return us[us.size() / 2];
 }
 
 // One launch of k, waited for: its wall time in us.
@@ -212,6 +236,8 @@ int main(int argc, char** argv) {
     ck(rc, "clCreateContext");
     dev.q = clCreateCommandQueue(dev.ctx, dev.id, 0, &rc);
     ck(rc, "clCreateCommandQueue");
+    dev.qp = clCreateCommandQueue(dev.ctx, dev.id, CL_QUEUE_PROFILING_ENABLE, &rc);
+    if (rc != CL_SUCCESS) dev.qp = nullptr;
     std::printf("device: %s (%s), driver %s, %u compute units\n", dev.name.c_str(), dev.vendor.c_str(),
                 dev.driver.c_str(), dev.cus);
     cl_mem scratch = clCreateBuffer(dev.ctx, CL_MEM_READ_WRITE, 1 << 20, nullptr, &rc);
@@ -262,7 +288,7 @@ int main(int argc, char** argv) {
       for (int n : {0, 2500, 5000}) {
         if (quick && n > 0) break;
         for (std::size_t groups : {cu, 2 * cu}) {
-          double per_launch = -1;
+          double per_launch = -1, per_event = -1;
           if (ptx == 0) {
             const int L = quick ? 20 : 2000;
             busy.args(scratch, n);
@@ -271,6 +297,7 @@ int main(int argc, char** argv) {
             for (int i = 0; i < L; ++i) launch(dev, busy.k, groups, wg);
             ck(clFinish(dev.q), "clFinish");
             per_launch = us_since(t0) / L;
+            per_event = median_event_us(dev, busy.k, groups, wg, quick ? 10 : 200);
           }
           const int R = quick ? 5 : 2000;
           zero(dev, cnt, 64);
@@ -279,11 +306,12 @@ int main(int argc, char** argv) {
           const double per_phase = timed_launch(dev, phases.k, groups, wg) / R;
           const int timeouts = read_int(dev, err);
           std::printf("chain of %5d FMAs, %4zu groups, %-22s: ", n, groups, fence);
-          if (per_launch >= 0) std::printf("%6.2f us per launch, ", per_launch);
+          if (per_launch >= 0) std::printf("%6.2f us per launch (event-timed %6.2f), ", per_launch, per_event);
           std::printf("%6.2f us per persistent phase (timeouts %d)\n", per_phase, timeouts);
           add_row("{\"test\": \"phases\", \"fence\": \"" + std::string(fence) + "\", \"fma_chain\": " +
                   std::to_string(n) + ", \"groups\": " + std::to_string(groups) + ", \"us_per_launch\": " +
-                  (per_launch >= 0 ? std::to_string(per_launch) : std::string("null")) +
+                  (per_launch >= 0 ? std::to_string(per_launch) : std::string("null")) + ", \"us_event_timed\": " +
+                  (per_event >= 0 ? std::to_string(per_event) : std::string("null")) +
                   ", \"us_per_phase\": " + std::to_string(per_phase) + ", \"timeouts\": " + std::to_string(timeouts) +
                   "}");
         }
@@ -311,6 +339,10 @@ int main(int argc, char** argv) {
       }
       clReleaseProgram(prog);
     }
+    for (cl_mem b : {scratch, cnt, err, stale}) clReleaseMemObject(b);
+    if (dev.qp != nullptr) clReleaseCommandQueue(dev.qp);
+    clReleaseCommandQueue(dev.q);
+    clReleaseContext(dev.ctx);
     if (!json.empty()) {
       std::ofstream f(json);
       f << "{\n  \"tool\": \"lai-probe-launch\",\n  \"device\": \"" << dev.name << "\",\n  \"vendor\": \"" << dev.vendor
