@@ -43,7 +43,7 @@ const std::vector<Stage>& stages() {
       // Singular values of the bidiagonal by bisection (values-only path of
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
-       {"WG", "TEAM", "COUNT"}},
+       {"WG", "TEAM", "COUNT", "RCP"}},
       // The secular problem of the divide-and-conquer merges whose vectors
       // stay on the device (runtime/src/svd/dc_device.cpp).
       {"bidiagonal-dc", "opencl_svd_dc.cl.in", "opencl_svd_dc_kernel.cl.in", {"secular"}, {"WG", "PTS"}},
@@ -131,6 +131,9 @@ void check_bisect_config(const Params& p, std::size_t elem, const std::string& w
   need(team >= 1 && team <= 64 && team <= wg && (team & (team - 1)) == 0, "TEAM a power of 2 in [1, min(64, WG)]");
   need(p.at("COUNT") >= 0 && p.at("COUNT") <= 2,
        "COUNT (0: Golub-Kahan count, 1: qd count above XQ, 2: 1 without its clamp unless needed) in {0, 1, 2}");
+  need(p.at("RCP") == 0 || p.at("RCP") == 1,
+       "RCP (quotients by NVIDIA's approximate reciprocal and two Newton steps) in {0, 1}");
+  need(p.at("RCP") == 0 || elem == 8, "RCP = 1 for f64 only (rcp.approx.ftz.f64)");
   need(wg * static_cast<long long>(elem + 4) <= 49152, "local memory WG*(elem+4) <= 48 KB");
 }
 
