@@ -130,8 +130,11 @@ typedef uint bits_t;
 // reciprocal from the device's approximation (PTX rcp.approx.ftz.f64) and
 // two Newton steps, instead of IEEE division: a few ulps per quotient
 // instead of half of one, which the counts' error analysis above allows
-// ("changed by a few ulps each"); a zero or denormal q gives an infinite
-// reciprocal as division by it would an infinite quotient.
+// ("changed by a few ulps each"). The clamped counts keep |q| normal, so
+// neither the reciprocal nor its input is flushed where the relative
+// accuracy above is claimed; in the unclamped qd count a zero (or, flushed,
+// denormal) q gives an infinite reciprocal, a non-finite s and so the
+// clamped recount, as a zero q does with division.
 #if RCP != 0 && RCP != 1
 #error "RCP must be 0 (IEEE division) or 1 (approximate reciprocal, f64)"
 #endif
