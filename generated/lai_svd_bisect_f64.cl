@@ -140,8 +140,8 @@ typedef uint bits_t;
 // ("changed by a few ulps each"). The clamped counts keep |q| normal, so
 // neither the reciprocal nor its input is flushed where the relative
 // accuracy above is claimed; in the unclamped qd count a zero (or, flushed,
-// denormal) q gives an infinite reciprocal, a non-finite s and so the
-// clamped recount, as a zero q does with division.
+// denormal) q gives an infinite reciprocal, NaN after the Newton steps, so a
+// non-finite s and the clamped recount, as a zero q does with division.
 #if RCP != 0 && RCP != 1
 #error "RCP must be 0 (IEEE division) or 1 (approximate reciprocal, f64)"
 #endif
