@@ -1317,6 +1317,74 @@ void lai_svd_bidiag_f32_onestage_larft(__global const real* restrict G, const in
   }
 }
 
+// The same T blockwise, in parallel (LAPACK 3.12's recursive dlarft):
+// larft_diag gives each diagonal block of LARFT_LB reflectors its T by the
+// column recurrence above, in local memory, one group per block; then
+// larft_merge, once per level s = LARFT_LB, 2 LARFT_LB, ... < kbp, joins
+// each pair of finished neighbours T1 (s x s at o) and T2 (s2 x s2 at o + s)
+// with T12 = -T1 (G12 T2). Why: the one-group recurrence is a chain of kbp^2
+// / 2 global loads; it took 0.2 ms per block of 128 reflectors (f64) and
+// 0.8 ms per block of 256 (f32) on the H200, 13 ms of f32's 22 ms of
+// forming Q_B and P_B at n = 2048 (bench/svd run 58).
+#define LARFT_LB 32
+#define LARFT_MAXS 512
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void lai_svd_bidiag_f32_onestage_larft_diag(__global const real* restrict G, const int kbp, __global const real* restrict tau,
+                           const int p, const int kb, const int nrefl, __global real* restrict T) {
+  __local real Gl[LARFT_LB * LARFT_LB], Tl[LARFT_LB * LARFT_LB], tl[LARFT_LB];
+  const int lid = (int)get_local_id(0);
+  const int o = (int)get_group_id(0) * LARFT_LB;
+  const int bs = min(LARFT_LB, kbp - o);
+  for (int e = lid; e < LARFT_LB * LARFT_LB; e += WG) {
+    const int r = e % LARFT_LB, c = e / LARFT_LB;
+    Gl[e] = r < bs && c < bs ? G[(o + r) + (ulong)(o + c) * kbp] : 0;
+    Tl[e] = 0;
+  }
+  for (int i = lid; i < LARFT_LB; i += WG) tl[i] = i < bs && o + i < kb && p + o + i < nrefl ? tau[p + o + i] : 0;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int i = 0; i < bs; ++i) {
+    const real ti = tl[i];
+    for (int r = lid; r < i; r += WG) {
+      real s = 0;
+      for (int q = r; q < i; ++q) s += Tl[r + q * LARFT_LB] * Gl[q + i * LARFT_LB];
+      Tl[r + i * LARFT_LB] = -ti * s;
+    }
+    if (lid == 0) Tl[i + i * LARFT_LB] = ti;
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  // The block's columns of T: the block on the diagonal, zeros elsewhere
+  // (larft_merge writes the blocks above).
+  for (ulong e = lid; e < (ulong)kbp * bs; e += WG) {
+    const int r = (int)(e % kbp), c = (int)(e / kbp), rr = r - o;
+    T[r + (ulong)(o + c) * kbp] = rr >= 0 && rr < bs ? Tl[rr + c * LARFT_LB] : 0;
+  }
+}
+
+// One level of larft_diag's joins: group (pair, c) computes column c of
+// T12 = T(o .. o+s, o+s .. o+s+s2) for the pair at o = 2 s pair. T1 and T2
+// are upper triangular; the columns of T12 are disjoint from both. s <=
+// LARFT_MAXS (the host takes larft above).
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void lai_svd_bidiag_f32_onestage_larft_merge(__global const real* restrict G, const int kbp, const int s, __global real* restrict T) {
+  __local real X[LARFT_MAXS];
+  const int lid = (int)get_local_id(0), g = (int)get_group_id(0);
+  const int o = g / s * 2 * s, o2 = o + s, c = g % s;
+  if (c >= kbp - o2) return;  // the last pair's T2 may be smaller (the whole group leaves)
+  // X = G12 T2(:, c).
+  for (int r = lid; r < s; r += WG) {
+    real acc = 0;
+    for (int q = 0; q <= c; ++q) acc += G[(o + r) + (ulong)(o2 + q) * kbp] * T[(o2 + q) + (ulong)(o2 + c) * kbp];
+    X[r] = acc;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  // T12(:, c) = -T1 X.
+  for (int r = lid; r < s; r += WG) {
+    real acc = 0;
+    for (int q = r; q < s; ++q) acc += T[(o + r) + (ulong)(o + q) * kbp] * X[q];
+    T[(o + r) + (ulong)(o2 + c) * kbp] = -acc;
+  }
+}
+
 // Z(c, c) = 1 for c in [from, to) (the identity columns of a full U).
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void lai_svd_bidiag_f32_onestage_set_diag(__global real* restrict Z, const int ldz, const int from, const int to) {

@@ -409,6 +409,93 @@ TEST(SvdGpu, BackTransformationRowViews) {
   EXPECT_LT(dv, 1e-12);
 }
 
+// Q_B and P_B formed first (the device-resident divide and conquer, forced
+// here with merges from 16 rows): each block's T by the parallel
+// larft_diag + larft_merge (default) against the one-group larft
+// (LAI_SVD_LARFT=serial), and its products on Z's columns from p on
+// against all columns (LAI_SVD_BACK_ROWS=all, which also drops the row
+// views). Blocks of 64 (PoCL's tile unit), 192 (LAI_SVD_BACK_NB=150:
+// six diagonal blocks of 32, so the last level joins 128 with 64) and 256
+// reflectors. Both pass the ratios and agree to 1e-12 entrywise (the same
+// T and products, other summation orders and fewer zero terms).
+TEST(SvdGpu, BackTransformationBlockedLarftAndColumns) {
+  std::mt19937_64 g(29);
+  const int m = 420, n = 400;
+  const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
+  setenv("LAI_SVD_DC", "hybrid", 1);
+  setenv("LAI_SVD_DC_LEAF", "32", 1);
+  setenv("LAI_SVD_DC_GPU_MIN", "16", 1);
+  for (const char* nb : {"", "150", "256"}) {
+    setenv("LAI_SVD_BACK_NB", nb, 1);
+    std::vector<double> Us[2], VTs[2];
+    long long cols[2] = {0, 0};
+    for (int ref = 0; ref < 2; ++ref) {
+      if (ref == 1) {
+        setenv("LAI_SVD_LARFT", "serial", 1);
+        setenv("LAI_SVD_BACK_ROWS", "all", 1);
+      }
+      const ThinSvd o = thin_svd(A0, m, n);
+      unsetenv("LAI_SVD_LARFT");
+      unsetenv("LAI_SVD_BACK_ROWS");
+      ASSERT_EQ(o.info, 0) << nb;
+      EXPECT_TRUE(o.t.vectors_on_device) << nb;
+      const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
+      EXPECT_LT(r.usv, svdtest::kThreshold) << nb << " " << ref;
+      EXPECT_LT(r.u, svdtest::kThreshold) << nb << " " << ref;
+      EXPECT_LT(r.vt, svdtest::kThreshold) << nb << " " << ref;
+      Us[ref] = o.U;
+      VTs[ref] = o.VT;
+      cols[ref] = o.t.back_col_views;
+    }
+    EXPECT_GT(cols[0], 0) << nb << ": no block took the column views";
+    EXPECT_EQ(cols[1], 0) << nb;
+    double du = 0, dv = 0;
+    for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
+    for (std::size_t i = 0; i < VTs[0].size(); ++i) dv = std::max(dv, std::fabs(VTs[0][i] - VTs[1][i]));
+    EXPECT_LT(du, 1e-12) << nb;
+    EXPECT_LT(dv, 1e-12) << nb;
+  }
+  for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN", "LAI_SVD_BACK_NB"}) unsetenv(v);
+}
+
+// The SVD's products with the split-K tail of their last wave (gemm_tail.h),
+// as the H200 runs them (f64 always, f32 through the table's
+// svd_groups_per_cu): with LAI_GEMM_WAVE=16 PoCL's 64 x 64 tiles make the
+// back-transformation's G = V^T V and W = V^T Z of the blocks with K >= 256
+// split their K in two (8 tails here, counted once by hand);
+// LAI_GEMM_WAVE=0 keeps every wave whole. Both pass the ratios and agree to
+// 1e-12 entrywise (the same sums in other orders).
+TEST(SvdGpu, ProductsWithSplitKTails) {
+  std::mt19937_64 g(31);
+  const int m = 300, n = 280;
+  const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
+  setenv("LAI_SVD_DC", "hybrid", 1);
+  setenv("LAI_SVD_DC_LEAF", "32", 1);
+  setenv("LAI_SVD_DC_GPU_MIN", "16", 1);
+  std::vector<double> Us[2], VTs[2], ss[2];
+  for (int whole = 0; whole < 2; ++whole) {
+    setenv("LAI_GEMM_WAVE", whole == 1 ? "0" : "16", 1);
+    const ThinSvd o = thin_svd(A0, m, n);
+    unsetenv("LAI_GEMM_WAVE");
+    ASSERT_EQ(o.info, 0) << whole;
+    const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
+    EXPECT_LT(r.usv, svdtest::kThreshold) << whole;
+    EXPECT_LT(r.u, svdtest::kThreshold) << whole;
+    EXPECT_LT(r.vt, svdtest::kThreshold) << whole;
+    Us[whole] = o.U;
+    VTs[whole] = o.VT;
+    ss[whole] = o.s;
+  }
+  for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN"}) unsetenv(v);
+  double du = 0, dv = 0, ds = 0;
+  for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
+  for (std::size_t i = 0; i < VTs[0].size(); ++i) dv = std::max(dv, std::fabs(VTs[0][i] - VTs[1][i]));
+  for (std::size_t i = 0; i < ss[0].size(); ++i) ds = std::max(ds, std::fabs(ss[0][i] - ss[1][i]) / ss[0][0]);
+  EXPECT_LT(du, 1e-12);
+  EXPECT_LT(dv, 1e-12);
+  EXPECT_LT(ds, 1e-14);
+}
+
 // The panels' trailing update with its inner dimension 2 NB padded to the
 // GEMM leaf's K tile (default) and to the tile unit (LAI_SVD_TRAIL_K=unit,
 // the old padding): NB = 8 makes 2 NB = 16 one K tile of PoCL's leaf but a

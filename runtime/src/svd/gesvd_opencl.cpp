@@ -54,10 +54,32 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 
 std::size_t round_up(std::size_t x, std::size_t u) { return (x + u - 1) / u * u; }
 
+// The template's LARFT_LB (larft_diag's block) and LARFT_MAXS (larft_merge's
+// largest half).
+constexpr int kLarftBlock = 32;
+constexpr int kLarftMaxS = 512;
+
+// The GEMM leaf of the SVD's products: the device's (gemm_config). Where
+// the tuning table gives the leaf no occupancy for lai_?gemm_opencl (so no
+// split-K tail of the last wave, gemm_tail.h) but one for the SVD,
+// "svd_groups_per_cu:<program>", the SVD's products take that tail: the
+// 3xTF32 f32 leaf on the H200 (bench/svd run 59). LAI_GEMM_WAVE, when set,
+// decides as for every GEMM.
+template <class T>
+ocl::GemmConfig svd_gemm_config(const ocl::Runtime& rt) {
+  ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
+  const char* env = std::getenv("LAI_GEMM_WAVE");
+  if (cfg.wave == 0 && (env == nullptr || *env == '\0')) {
+    const std::string per_cu = ocl::tuned_options(rt, "svd_groups_per_cu:" + cfg.program);
+    if (!per_cu.empty()) cfg.wave = static_cast<int>(rt.compute_units) * std::max(0, std::atoi(per_cu.c_str()));
+  }
+  return cfg;
+}
+
 // The kernels of one build of lai_svd_bidiag_<dtype>, created once per call.
 struct Kernels {
   ocl::KernelHandle larfg, larfg_gemv_t, y_row, larfg_gemv_n, x_next, pack_trail, sub_trail, pack_v, larft, set_diag,
-      transpose, scale;
+      transpose, scale, larft_diag, larft_merge;
   ocl::KernelHandle tn_fused, x_fin;  // FCOLS > 0 only (x_fin: or YFUSE)
   ocl::KernelHandle yu_gemv_n;        // YFUSE and FCOLS == 0 only
 };
@@ -217,11 +239,11 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   };
   Kernels K{make("larfg"),      make("larfg_gemv_t"), make("y_row"),  make("larfg_gemv_n"), make("x_next"),
             make("pack_trail"), make("sub_trail"),    make("pack_v"), make("larft"),        make("set_diag"),
-            make("transpose"),  make("scale"),
+            make("transpose"),  make("scale"),        make("larft_diag"), make("larft_merge"),
             FCOLS > 0 ? make("tn_fused") : ocl::KernelHandle(),
             FCOLS > 0 || YFUSE ? make("x_fin") : ocl::KernelHandle(),
             YFUSE ? make("yu_gemv_n") : ocl::KernelHandle()};
-  const ocl::GemmConfig cfg = ocl::gemm_config<T>(rt);
+  const ocl::GemmConfig cfg = svd_gemm_config<T>(rt);
   const std::size_t L = std::lcm(std::lcm(static_cast<std::size_t>(cfg.mwg), static_cast<std::size_t>(cfg.nwg)),
                                  static_cast<std::size_t>(cfg.kwg));
   Launcher launch(rt, static_cast<std::size_t>(wg));
@@ -232,11 +254,14 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     ocl::check(clFinish(rt.queue), "clFinish", dev);
     launch.collect();
   };
-  auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc) {
+  // name: the profile's entry (LAI_SVD_PROFILE; "gemm" unless the caller
+  // needs the product told apart from the others).
+  auto gemm = [&](int Mg, int Ng, int Kg, T alpha, cl_mem a, int la, cl_mem b, int lb, T beta, cl_mem c, int lc,
+                  const char* name = "gemm") {
     cl_event first = nullptr, last = nullptr;  // with a split-K tail, three launches
     ocl::gemm_device<T>(rt, cfg, Mg, Ng, Kg, alpha, a, la, 0, b, lb, 0, beta, c, lc, 0, 1,
                         launch.profile ? &last : nullptr, launch.profile ? &first : nullptr);
-    launch.record_span("gemm", first, last);
+    launch.record_span(name, first, last);
     ++launch.launches;
   };
 
@@ -539,7 +564,27 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const char* back_rows = std::getenv("LAI_SVD_BACK_ROWS");
   const bool views_wanted = !(back_rows != nullptr && std::string(back_rows) == "all");
   std::vector<ocl::MemHandle> views;
-  auto apply = [&](int row, int nrefl, int Lvec, int Lp, cl_mem Z, int NCp, cl_mem tau) {
+  // T of block p: larft_diag + larft_merge (parallel), or the one-group
+  // larft where a merge would not fit its local array (kb > 1024, only with
+  // LAI_SVD_BACK_NB) or with LAI_SVD_LARFT=serial (the tests' reference).
+  const char* larft_env = std::getenv("LAI_SVD_LARFT");
+  const bool larft_serial = kb > 2 * kLarftMaxS || (larft_env != nullptr && std::string(larft_env) == "serial");
+  auto larft = [&](cl_mem tau, int p, int kbb, int nrefl) {
+    if (larft_serial) {
+      launch(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
+      return;
+    }
+    launch(K.larft_diag, static_cast<std::size_t>((kb + kLarftBlock - 1) / kLarftBlock) * uwg, dG.get(), kb, tau, p,
+           kbb, nrefl, dT.get());
+    for (int half = kLarftBlock; half < kb; half *= 2) {
+      const int pairs = (kb - half + 2 * half - 1) / (2 * half);
+      launch(K.larft_merge, static_cast<std::size_t>(pairs) * half * uwg, dG.get(), kb, half, dT.get());
+    }
+  };
+  // identity: Z starts as identity columns (Q_B and P_B formed first), so
+  // block p leaves Z's columns left of p as they are (unit vectors above row
+  // p) and its products need only Z's columns from p on as well.
+  auto apply = [&](int row, int nrefl, int Lvec, int Lp, cl_mem Z, int NCp, cl_mem tau, bool identity) {
     const int nblk = (nrefl + kb - 1) / kb;
     const std::size_t align = rt.base_align_bytes;
     for (int b = nblk - 1; b >= 0; --b) {
@@ -549,28 +594,36 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       // Views from row r0 of Z (col-major Lp x NCp), of Vc (V^T, row-major
       // kb x Lp) and of Vr (V, row-major Lp x kb); r0 = 0: the buffers. They
       // stay alive (views) until the call returns, after its last clFinish.
-      int r0 = 0;
+      // With identity, Z's view also starts at column c0 = p: (p, p).
+      int r0 = 0, c0 = 0;
       ocl::MemHandle zv, vcv, vrv;
-      const std::size_t zo = es * p, vro = es * static_cast<std::size_t>(p) * kb;
-      if (views_wanted && p > 0 && align != 0 && zo % align == 0 && vro % align == 0) {
-        zv = ocl::sub_buffer(Z, zo, es * (static_cast<std::size_t>(Lp) * NCp - p));
-        vcv = ocl::sub_buffer(dVc.get(), zo, es * (static_cast<std::size_t>(kb) * Lp - p));
+      const std::size_t vro = es * static_cast<std::size_t>(p) * kb;
+      for (const int cols : {identity ? p : 0, 0}) {
+        const std::size_t zo = es * (p + static_cast<std::size_t>(cols) * Lp);
+        if (!(views_wanted && p > 0 && align != 0 && zo % align == 0 && vro % align == 0 && es * p % align == 0)) continue;
+        zv = ocl::sub_buffer(Z, zo, es * (static_cast<std::size_t>(Lp) * NCp) - zo);
+        vcv = ocl::sub_buffer(dVc.get(), es * p, es * (static_cast<std::size_t>(kb) * Lp - p));
         vrv = ocl::sub_buffer(dVr.get(), vro, es * static_cast<std::size_t>(Lp - p) * kb);
-        if (zv && vcv && vrv) r0 = p;
+        if (zv && vcv && vrv) {
+          r0 = p;
+          c0 = cols;
+          break;
+        }
       }
       cl_mem z = r0 > 0 ? zv.get() : Z, vc = r0 > 0 ? vcv.get() : dVc.get(), vr = r0 > 0 ? vrv.get() : dVr.get();
-      const int Lr = Lp - r0;
+      const int Lr = Lp - r0, NCr = NCp - c0;
       // G = V^T V: the leaf's A is V^T row-major (= Vc), its B is V row-major (= Vr).
-      gemm(kb, kb, Lr, T(1), vc, Lp, vr, kb, T(0), dG.get(), kb);
-      launch(K.larft, uwg, dG.get(), kb, tau, p, kbb, nrefl, dT.get());
-      // W = V^T Z (col-major kb x NCp) = leaf Z^T (Z's storage) * V (Vr).
-      gemm(NCp, kb, Lr, T(1), z, Lp, vr, kb, T(0), dWb.get(), kb);
+      gemm(kb, kb, Lr, T(1), vc, Lp, vr, kb, T(0), dG.get(), kb, "gemm:back_G");
+      larft(tau, p, kbb, nrefl);
+      // W = V^T Z (col-major kb x NCr) = leaf Z^T (Z's storage) * V (Vr).
+      gemm(NCr, kb, Lr, T(1), z, Lp, vr, kb, T(0), dWb.get(), kb, "gemm:back_W");
       // W2 = T W = leaf W^T (W's storage) * T^T (T's storage).
-      gemm(NCp, kb, kb, T(1), dWb.get(), kb, dT.get(), kb, T(0), dW2.get(), kb);
+      gemm(NCr, kb, kb, T(1), dWb.get(), kb, dT.get(), kb, T(0), dW2.get(), kb, "gemm:back_TW");
       // Z -= V W2 = leaf Z^T -= W2^T (W2's storage) * V^T (Vc).
-      gemm(NCp, Lr, kb, T(-1), dW2.get(), kb, vc, Lp, T(1), z, Lp);
+      gemm(NCr, Lr, kb, T(-1), dW2.get(), kb, vc, Lp, T(1), z, Lp, "gemm:back_Z");
       if (r0 > 0) {
         ++tm.back_row_views;
+        if (c0 > 0) ++tm.back_col_views;
         views.push_back(std::move(zv));
         views.push_back(std::move(vcv));
         views.push_back(std::move(vrv));
@@ -588,12 +641,12 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     if (bu) {
       dQf = zeroed(static_cast<std::size_t>(Lq) * NCu);
       launch(K.set_diag, static_cast<std::size_t>(nu), dQf.get(), Lq, 0, nu);
-      apply(0, N, M, Lq, dQf.get(), NCu, dtq.get());
+      apply(0, N, M, Lq, dQf.get(), NCu, dtq.get(), true);
     }
     if (bv) {
       dPf = zeroed(static_cast<std::size_t>(Lv) * Lv);
       launch(K.set_diag, static_cast<std::size_t>(N), dPf.get(), Lv, 0, N);
-      apply(1, N - 1, N, Lv, dPf.get(), Lv, dtp.get());
+      apply(1, N - 1, N, Lv, dPf.get(), Lv, dtp.get(), true);
     }
     formed = true;
   };
@@ -686,7 +739,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
       // U (col-major, ld Lq) = Q_f(:, 0:Lv) U_B: the leaf's rows are U's
       // columns, A = U_B's storage (U_B^T), B = Q_f's (Q_f^T).
       dZU = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lq) * NCu);
-      gemm(Lv, Lq, Lv, T(1), dUB.get(), Lv, dQf.get(), Lq, T(0), dZU.get(), Lq);
+      gemm(Lv, Lq, Lv, T(1), dUB.get(), Lv, dQf.get(), Lq, T(0), dZU.get(), Lq, "gemm:final_U");
       if (nu > N) {
         // U's columns N..nu-1 (job A of a tall B): Q_f's, as formed.
         const std::size_t off = es * static_cast<std::size_t>(Lq) * N;
@@ -697,7 +750,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
     }
     if (bv) {
       dZP = ocl::acquire_buffer(rt, es * static_cast<std::size_t>(Lv) * Lv);
-      gemm(Lv, Lv, Lv, T(1), dVB.get(), Lv, dPf.get(), Lv, T(0), dZP.get(), Lv);
+      gemm(Lv, Lv, Lv, T(1), dVB.get(), Lv, dPf.get(), Lv, T(0), dZP.get(), Lv, "gemm:final_V");
     }
     finish();
   } else {
@@ -708,7 +761,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
         ocl::write_columns(rt, dZU.get(), 0, es * Lq, UB.data(), es * ldb, es * N, N, "U_B");
       }
       launch(K.set_diag, static_cast<std::size_t>(nu - N), dZU.get(), Lq, N, nu);
-      apply(0, N, M, Lq, dZU.get(), NCu, dtq.get());
+      apply(0, N, M, Lq, dZU.get(), NCu, dtq.get(), false);
     }
     if (bv) {
       // Z = V_B = VT_B^T (N x N), then P_B Z.
@@ -718,7 +771,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
         ocl::write_columns(rt, tmp.get(), 0, es * N, VTB.data(), es * ldb, es * N, N, "VT_B");
         launch(K.transpose, static_cast<std::size_t>(N) * N, tmp.get(), N, dZP.get(), Lv, N, N);
       }
-      apply(1, N - 1, N, Lv, dZP.get(), Lv, dtp.get());
+      apply(1, N - 1, N, Lv, dZP.get(), Lv, dtp.get(), false);
     }
     finish();
   }

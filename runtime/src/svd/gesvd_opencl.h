@@ -42,8 +42,12 @@ struct GpuSvdStageTimes {
   // Blocks of reflectors the back-transformation applied to their rows only
   // (views from row p; the others to all rows).
   long long back_row_views = 0;
+  // Of those, blocks applied to Z's columns from p on only as well (Q_B and
+  // P_B formed from identities first).
+  long long back_col_views = 0;
   // With LAI_SVD_PROFILE=1 on a profiling queue: device time per kernel
-  // (event start..end summed over its launches, GEMMs as "gemm"); with
+  // (event start..end summed over its launches, GEMMs as "gemm", the
+  // back-transformation's as "gemm:back_G" etc.); with
   // LAI_SVD_PROFILE=2 the column loop's kernels per band of 512 columns
   // ("name@b", b = column / 512); else empty.
   struct Kernel {
