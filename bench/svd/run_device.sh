@@ -154,7 +154,9 @@ esac
 T3=$(date +%s)
 DRV=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -1 || true)
 # --dirty: the device machine gets a copy of the working tree whose .git may be older than the files.
-GIT=$(cd "$ROOT" && git describe --always --dirty=+uncommitted-changes 2>/dev/null || echo "unknown (no .git)")
+# LAI_BENCH_COMMIT names the tree where the checkout's git metadata is not
+# its own (the device tool's copy carries the session's starting commit).
+GIT=${LAI_BENCH_COMMIT:-$(cd "$ROOT" && git describe --always --dirty=+uncommitted-changes 2>/dev/null || echo "unknown (no .git)")}
 python3 - "$WORK/run.json" "$DRV" "$GIT" "$((T1-T0))" "$((T1Z-T1))" "$((T2-T1Z))" "$((T2T-T2))" "$((T3-T2T))" \
   "$ZOO_RC" "$LAI_RC" "$TORCH_NOTE" "${LAI_BENCH_QUICK:-0}" <<'EOF'
 import json, sys, datetime
