@@ -90,6 +90,25 @@ TEST(GemmTailPlan, NoSplitWhereItCannotPay) {
   EXPECT_FALSE(plan_tail(64, 64, 509, 8, 132));  // 509 slices: no divisor fits
 }
 
+// Fewer tiles than the wave but more tile-rows than GM (the GPU SVD's W =
+// V^T Z, 16 x 1 tiles at n = 4096): the whole grid is the tail, 8 chunks.
+TEST(GemmTailPlan, SkinnyGridOverSeveralGroupsIsOneSplitLaunch) {
+  const auto p = plan_tail(16, 1, 128, 8, 132);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->main_tiles, 0);
+  EXPECT_EQ(p->row0, 0);
+  EXPECT_EQ(p->rows, 16);
+  EXPECT_EQ(p->col0, 0);
+  EXPECT_EQ(p->cols, 1);
+  EXPECT_EQ(p->split, 8);
+  expect_partition(*p, 16, 1, 128, 8, 132);
+  // 20 x 3 tiles, 60 < 132: split 2 (132 / 60), 96 slices in chunks of 48.
+  const auto q = plan_tail(20, 3, 96, 8, 132);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->split, 2);
+  expect_partition(*q, 20, 3, 96, 8, 132);
+}
+
 TEST(GemmTailPlan, SmallGridIsOneSplitLaunch) {
   // 64 tiles on 132 groups: no full wave; K split in two fills the device.
   const auto p = plan_tail(8, 8, 64, 8, 132);

@@ -12,16 +12,30 @@ std::optional<TailPlan> plan_tail(int tiles_m, int tiles_n, int k_slices, int gm
   if (tiles / wave > max_full_waves) return std::nullopt;  // the saved wave is too small a share
   const int rem = static_cast<int>(tiles % wave);
   if (rem == 0) return std::nullopt;  // every wave is full
-  // The last group of tile-rows and its height (the templates' gsz).
-  const long long per_group = static_cast<long long>(gm) * tiles_n;
-  const int first_m = static_cast<int>((tiles - 1) / per_group) * gm;
-  const int gsz = std::min(tiles_m - first_m, gm);
-  // Whole columns of that group: the last rem_r pids are its rightmost
-  // rem_r / gsz columns. Rounding up leaves the main launch's last wave short
-  // by fewer than gsz groups instead of adding a wave.
-  const int rem_r = (rem + gsz - 1) / gsz * gsz;
-  if (rem_r > gsz * tiles_n) return std::nullopt;  // the tail spans two groups of rows
-  const int max_split = wave / rem_r;
+  TailPlan p;
+  if (tiles < wave) {
+    // No full wave: the whole grid is the tail, whatever its shape. (Found
+    // by the GPU SVD: W = V^T Z is 16 x 1 tiles at n = 4096, two groups of
+    // GM 8 tile-rows, which the rule below left on 16 SMs with all of K.)
+    p.rows = tiles_m;
+    p.cols = tiles_n;
+  } else {
+    // The last group of tile-rows and its height (the templates' gsz).
+    const long long per_group = static_cast<long long>(gm) * tiles_n;
+    const int first_m = static_cast<int>((tiles - 1) / per_group) * gm;
+    const int gsz = std::min(tiles_m - first_m, gm);
+    // Whole columns of that group: the last rem_r pids are its rightmost
+    // rem_r / gsz columns. Rounding up leaves the main launch's last wave short
+    // by fewer than gsz groups instead of adding a wave.
+    const int rem_r = (rem + gsz - 1) / gsz * gsz;
+    if (rem_r > gsz * tiles_n) return std::nullopt;  // the tail spans two groups of rows
+    p.main_tiles = static_cast<int>(tiles - rem_r);
+    p.row0 = first_m;
+    p.rows = gsz;
+    p.cols = rem_r / gsz;
+    p.col0 = tiles_n - p.cols;
+  }
+  const int max_split = wave / (p.rows * p.cols);
   // The largest S <= max_split dividing k_slices with chunks of at least
   // min_chunk_slices: every chunk the same K, so one strided-batch launch.
   int split = 1;
@@ -32,12 +46,6 @@ std::optional<TailPlan> plan_tail(int tiles_m, int tiles_n, int k_slices, int gm
     }
   }
   if (split < 2) return std::nullopt;
-  TailPlan p;
-  p.main_tiles = static_cast<int>(tiles - rem_r);
-  p.row0 = first_m;
-  p.rows = gsz;
-  p.cols = rem_r / gsz;
-  p.col0 = tiles_n - p.cols;
   p.split = split;
   p.k_slices = k_slices / split;
   return p;

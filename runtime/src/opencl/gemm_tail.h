@@ -10,6 +10,8 @@
 // in groups of GM tile-rows (pid -> (pm, pn), see the templates), so the last
 // tiles of a launch form a rectangle: the rightmost columns of the last group
 // of tile-rows once the count is rounded up to whole columns of that group.
+// A grid of fewer tiles than one wave is all tail (no main launch), whatever
+// its shape.
 #pragma once
 
 #include <optional>
