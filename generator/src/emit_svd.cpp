@@ -39,7 +39,7 @@ const std::vector<Stage>& stages() {
       // One-stage Golub-Kahan bidiagonalization and back-transformation helpers
       // of lai_dgesvd's GPU path (runtime/src/svd/gesvd_opencl.cpp).
       {"bidiagonalize", "opencl_svd_bidiag.cl.in", "opencl_svd_bidiag_kernel.cl.in", {"onestage"},
-       {"WG", "NB", "COLS", "RTEAM", "UNORM", "CREV", "FCOLS", "FMAXN", "YFUSE"}},
+       {"WG", "NB", "COLS", "RTEAM", "UNORM", "CREV", "FCOLS", "FMAXN", "YFUSE", "YMAXN"}},
       // Singular values of the bidiagonal by bisection (values-only path of
       // lai_dgesvd's GPU SVD, runtime/src/svd/bisect_opencl.cpp).
       {"bidiagonal-bisect", "opencl_svd_bisect.cl.in", "opencl_svd_bisect_kernel.cl.in", {"multisect"},
@@ -85,7 +85,7 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
   };
   const long long wg = p.at("WG"), nb = p.at("NB"), cols = p.at("COLS"), rteam = p.at("RTEAM"),
                   unorm = p.at("UNORM"), crev = p.at("CREV"), fcols = p.at("FCOLS"),
-                  fmaxn = p.at("FMAXN"), yfuse = p.at("YFUSE");
+                  fmaxn = p.at("FMAXN"), yfuse = p.at("YFUSE"), ymaxn = p.at("YMAXN");
   need(wg >= 32 && wg <= 1024 && (wg & (wg - 1)) == 0, "WG a power of 2 in [32, 1024]");
   need(nb >= 1 && nb <= 128, "NB (panel width) in [1, 128]");
   need(cols >= 1 && cols <= 1024, "COLS (columns per partial sum of the gemv) in [1, 1024]");
@@ -97,6 +97,7 @@ void check_bidiag_config(const Params& p, std::size_t elem, const std::string& w
        "FCOLS (columns per tn_fused work-group; 0: the four-launch path) in [0, 64] and <= WG");
   need(fmaxn >= 0, "FMAXN (largest N of the two-launch path; 0: every N) >= 0");
   need(yfuse == 0 || yfuse == 1, "YFUSE (three launches per column, y_row's work in yu_gemv_n) in {0, 1}");
+  need(ymaxn >= 0, "YMAXN (largest N of the three-launch path; 0: every N) >= 0");
   // The largest __local need of one kernel of the stage: larfg_gemv_t's three
   // reduction buffers, larfg_gemv_n's two and its chunk of u, y_row's and
   // x_next's four panel vectors (and, with RTEAM > 1 or UNORM, their two

@@ -289,6 +289,18 @@ TEST(SvdGpu, ThreeLaunchVariantWhereTheTwoLaunchOneIsNot) {
   }
 }
 
+// YMAXN: the three-launch variant only while both sides are at most YMAXN
+// (here 48), four launches above (a tall matrix whose short side is small
+// too), with FCOLS = 0; the results meet the ratio bound either way.
+TEST(SvdGpu, ThreeLaunchVariantOnlyUpToYmaxn) {
+  EnvGuard opts("LAI_SVD_BIDIAG_OPTIONS", "-DWG=64 -DNB=8 -DCOLS=16 -DRTEAM=8 -DYFUSE=1 -DYMAXN=48");
+  std::mt19937_64 g(24);
+  for (const auto& [m, n, per_col] : {std::tuple{40, 30, 3}, std::tuple{48, 48, 3}, std::tuple{49, 30, 4},
+                                      std::tuple{200, 20, 4}}) {
+    expect_launches_per_column(m, n, per_col, g, std::to_string(m) + "x" + std::to_string(n));
+  }
+}
+
 // LAI_SVD_PROFILE=2: the column loop's kernels per band of 512 columns
 // ("name@b"). At n = 520 band 0 holds columns 0..511 and band 1 the other
 // 8, the last of them (i = n-1) the lone larfg; the panel's GEMMs stay

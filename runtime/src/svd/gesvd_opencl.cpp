@@ -219,7 +219,7 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   const int wg = ocl::kernel_param(src, options, "WG"), NB = ocl::kernel_param(src, options, "NB"),
             COLS = ocl::kernel_param(src, options, "COLS"), RTEAM = ocl::kernel_param(src, options, "RTEAM"),
             FCOLS_spec = ocl::kernel_param(src, options, "FCOLS"), FMAXN = ocl::kernel_param(src, options, "FMAXN"),
-            YFUSE_spec = ocl::kernel_param(src, options, "YFUSE");
+            YFUSE_spec = ocl::kernel_param(src, options, "YFUSE"), YMAXN = ocl::kernel_param(src, options, "YMAXN");
   // The two-launch variant where the spec (tuning) asks for it: FCOLS > 0,
   // and both sides at most FMAXN (0: any size). On the H200 it wins where
   // the launches of the four-launch path pace the bidiagonalization (small
@@ -227,8 +227,11 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   // rows, are too few and too long for the device: large N, and tall M (run
   // 39: f32 16384 x 1024 took 0.345 s this way against 0.074 s).
   const int FCOLS = FCOLS_spec > 0 && (FMAXN == 0 || M <= FMAXN) ? FCOLS_spec : 0;
-  // Elsewhere three launches per column (YFUSE) or four.
-  const bool YFUSE = FCOLS == 0 && YFUSE_spec != 0;
+  // Elsewhere three launches per column (YFUSE, while both sides are at most
+  // YMAXN; 0: any size) or four. f64 on the H200 takes three up to 2048,
+  // where the host's enqueues pace the loop, and four above, where x_fin's
+  // longer launches cost more than the launch saved (runs 41, 64, 65).
+  const bool YFUSE = FCOLS == 0 && YFUSE_spec != 0 && (YMAXN == 0 || M <= YMAXN);
   const cl_program prog = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
     cl_int rc = CL_SUCCESS;
