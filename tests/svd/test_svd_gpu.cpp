@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <tuple>
@@ -430,25 +431,29 @@ TEST(SvdGpu, BackTransformationRowViews) {
 // six diagonal blocks of 32, so the last level joins 128 with 64) and 256
 // reflectors. Both pass the ratios and agree to 1e-12 entrywise (the same
 // T and products, other summation orders and fewer zero terms).
+// The divide and conquer's merges from 16 rows on the device, so that Q_B
+// and P_B are formed first (the guards unset the variables however the test
+// ends).
+struct DcOnDevice {
+  EnvGuard dc{"LAI_SVD_DC", "hybrid"}, leaf{"LAI_SVD_DC_LEAF", "32"}, gpu_min{"LAI_SVD_DC_GPU_MIN", "16"};
+};
+
 TEST(SvdGpu, BackTransformationBlockedLarftAndColumns) {
   std::mt19937_64 g(29);
   const int m = 420, n = 400;
   const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
-  setenv("LAI_SVD_DC", "hybrid", 1);
-  setenv("LAI_SVD_DC_LEAF", "32", 1);
-  setenv("LAI_SVD_DC_GPU_MIN", "16", 1);
+  const DcOnDevice dc;
   for (const char* nb : {"", "150", "256"}) {
-    setenv("LAI_SVD_BACK_NB", nb, 1);
+    const EnvGuard back_nb("LAI_SVD_BACK_NB", nb);
     std::vector<double> Us[2], VTs[2];
     long long cols[2] = {0, 0};
     for (int ref = 0; ref < 2; ++ref) {
+      std::optional<EnvGuard> serial, all_rows;
       if (ref == 1) {
-        setenv("LAI_SVD_LARFT", "serial", 1);
-        setenv("LAI_SVD_BACK_ROWS", "all", 1);
+        serial.emplace("LAI_SVD_LARFT", "serial");
+        all_rows.emplace("LAI_SVD_BACK_ROWS", "all");
       }
       const ThinSvd o = thin_svd(A0, m, n);
-      unsetenv("LAI_SVD_LARFT");
-      unsetenv("LAI_SVD_BACK_ROWS");
       ASSERT_EQ(o.info, 0) << nb;
       EXPECT_TRUE(o.t.vectors_on_device) << nb;
       const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
@@ -467,7 +472,6 @@ TEST(SvdGpu, BackTransformationBlockedLarftAndColumns) {
     EXPECT_LT(du, 1e-12) << nb;
     EXPECT_LT(dv, 1e-12) << nb;
   }
-  for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN", "LAI_SVD_BACK_NB"}) unsetenv(v);
 }
 
 // The SVD's products with the split-K tail of their last wave (gemm_tail.h),
@@ -481,14 +485,11 @@ TEST(SvdGpu, ProductsWithSplitKTails) {
   std::mt19937_64 g(31);
   const int m = 300, n = 280;
   const Mat<double> A0 = svdtest::random_matrix<double>(m, n, 1.0, g);
-  setenv("LAI_SVD_DC", "hybrid", 1);
-  setenv("LAI_SVD_DC_LEAF", "32", 1);
-  setenv("LAI_SVD_DC_GPU_MIN", "16", 1);
+  const DcOnDevice dc;
   std::vector<double> Us[2], VTs[2], ss[2];
   for (int whole = 0; whole < 2; ++whole) {
-    setenv("LAI_GEMM_WAVE", whole == 1 ? "0" : "16", 1);
+    const EnvGuard wave("LAI_GEMM_WAVE", whole == 1 ? "0" : "16");
     const ThinSvd o = thin_svd(A0, m, n);
-    unsetenv("LAI_GEMM_WAVE");
     ASSERT_EQ(o.info, 0) << whole;
     const svdtest::Ratios r = svdtest::ratios(A0, o.s.data(), o.U.data(), m, n, o.VT.data(), n, n);
     EXPECT_LT(r.usv, svdtest::kThreshold) << whole;
@@ -498,7 +499,6 @@ TEST(SvdGpu, ProductsWithSplitKTails) {
     VTs[whole] = o.VT;
     ss[whole] = o.s;
   }
-  for (const char* v : {"LAI_SVD_DC", "LAI_SVD_DC_LEAF", "LAI_SVD_DC_GPU_MIN"}) unsetenv(v);
   double du = 0, dv = 0, ds = 0;
   for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
   for (std::size_t i = 0; i < VTs[0].size(); ++i) dv = std::max(dv, std::fabs(VTs[0][i] - VTs[1][i]));
