@@ -121,6 +121,13 @@ struct EnvGuard {
   ~EnvGuard() { unsetenv(name.c_str()); }
 };
 
+// max |a_i - b_i| (a and b the same length): two runs' results entrywise.
+double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  double d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::fabs(a[i] - b[i]));
+  return d;
+}
+
 // The GPU path forced while a kernel fails to build (the caller's EnvGuard):
 // LAI_ERROR_OPENCL_BUILD, a sentence saying nothing was written, and s, U,
 // VT and A (60 x 50, jobs S and jobvt) as they were.
@@ -415,9 +422,7 @@ TEST(SvdGpu, BackTransformationRowViews) {
   }
   EXPECT_GT(views[0], 0) << "no block of reflectors took the row views";
   EXPECT_EQ(views[1], 0);
-  double du = 0, dv = 0;
-  for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
-  for (std::size_t i = 0; i < VTs[0].size(); ++i) dv = std::max(dv, std::fabs(VTs[0][i] - VTs[1][i]));
+  const double du = max_abs_diff(Us[0], Us[1]), dv = max_abs_diff(VTs[0], VTs[1]);
   EXPECT_LT(du, 1e-12);
   EXPECT_LT(dv, 1e-12);
 }
@@ -466,9 +471,7 @@ TEST(SvdGpu, BackTransformationBlockedLarftAndColumns) {
     }
     EXPECT_GT(cols[0], 0) << nb << ": no block took the column views";
     EXPECT_EQ(cols[1], 0) << nb;
-    double du = 0, dv = 0;
-    for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
-    for (std::size_t i = 0; i < VTs[0].size(); ++i) dv = std::max(dv, std::fabs(VTs[0][i] - VTs[1][i]));
+    const double du = max_abs_diff(Us[0], Us[1]), dv = max_abs_diff(VTs[0], VTs[1]);
     EXPECT_LT(du, 1e-12) << nb;
     EXPECT_LT(dv, 1e-12) << nb;
   }
@@ -499,10 +502,8 @@ TEST(SvdGpu, ProductsWithSplitKTails) {
     VTs[whole] = o.VT;
     ss[whole] = o.s;
   }
-  double du = 0, dv = 0, ds = 0;
-  for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
-  for (std::size_t i = 0; i < VTs[0].size(); ++i) dv = std::max(dv, std::fabs(VTs[0][i] - VTs[1][i]));
-  for (std::size_t i = 0; i < ss[0].size(); ++i) ds = std::max(ds, std::fabs(ss[0][i] - ss[1][i]) / ss[0][0]);
+  const double du = max_abs_diff(Us[0], Us[1]), dv = max_abs_diff(VTs[0], VTs[1]),
+               ds = max_abs_diff(ss[0], ss[1]) / ss[0][0];
   EXPECT_LT(du, 1e-12);
   EXPECT_LT(dv, 1e-12);
   EXPECT_LT(ds, 1e-14);
@@ -532,9 +533,7 @@ TEST(SvdGpu, TrailingUpdateKPadding) {
     ss[unit] = o.s;
     Us[unit] = o.U;
   }
-  double ds = 0, du = 0;
-  for (int i = 0; i < n; ++i) ds = std::max(ds, std::fabs(ss[0][i] - ss[1][i]) / ss[0][0]);
-  for (std::size_t i = 0; i < Us[0].size(); ++i) du = std::max(du, std::fabs(Us[0][i] - Us[1][i]));
+  const double ds = max_abs_diff(ss[0], ss[1]) / ss[0][0], du = max_abs_diff(Us[0], Us[1]);
   EXPECT_LT(ds, 1e-13);
   EXPECT_LT(du, 1e-11);
 }
