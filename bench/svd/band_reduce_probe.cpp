@@ -1,0 +1,524 @@
+// lai-probe-two-stage: a prototype of the planned two-stage values-only SVD
+// (docs/svd.md, "Planned"), timed stage by stage, to decide whether it can
+// beat the one-stage path before its kernels move into templates and specs.
+//
+//   stage 1 (device): dense -> upper band of bandwidth B. For each panel of
+//     B columns: QR of the column panel by TSQR (leaf blocks of RB rows
+//     factored in local memory, their R factors combined by a tree of nodes
+//     that each stack RB/B of them), the trailing matrix updated by each
+//     level's compact-WY block (I - V T V^T)^T; then the same for the row
+//     panel (LQ, the kernels on the transposed view) and the trailing matrix
+//     from the right. Two launches per tree level and side: about 12 per
+//     panel of 16 columns at n = 4096 instead of the one-stage path's 4 per
+//     column (docs/results.md, session 11).
+//   download of the band ((B + 1) n entries);
+//   stage 2 (host): band -> bidiagonal by bulge chasing (svd/band_bidiag.h);
+//   singular values of the bidiagonal on the device by the library's
+//     bisection (svd/bisect_opencl.h), as the one-stage values-only path does.
+// Check: the values against LAPACK ?gesdd on the same matrix, max |s - s_ref|
+// / (s_max n ulp) < 50 (LAPACK's ddrvbd bound); exit 1 if it fails.
+// f64 only; no scaling of huge or tiny matrices yet (a prototype: uniform
+// [-1, 1] entries). The kernels here are hand-written on purpose: if the
+// numbers hold they become templates/opencl_svd_band.cl.in under a spec.
+//   lai-probe-two-stage [--sizes 1024,2048,4096] [--bands 16] [--threads 0]
+//                       [--group 1] [--reps 3] [--tile 16] [--rb 128]
+//                       [--check-max-n 4096] [--json FILE]
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "svd/band_bidiag.h"
+#include "svd/bisect_opencl.h"
+
+namespace {
+
+const char* kSource = R"CLC(
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+// B: band width and panel width; RB: rows of a leaf block = work-group size;
+// a tree node stacks F = RB / B children's B x B R factors.
+#define F (RB / B)
+#define LDL (RB + 1)
+
+// Operand element (row, col): A(r0 + row, c0 + col), or on the transposed
+// view (trans: the row panel and the right update) A(c0 + col, r0 + row).
+inline size_t aidx(const int trans, const int r0, const int c0, const int row, const int col, const int lda) {
+  return trans ? (size_t)(c0 + col) + (size_t)(r0 + row) * (size_t)lda
+               : (size_t)(r0 + row) + (size_t)(c0 + col) * (size_t)lda;
+}
+// Stacked row s of group g: chunks of ch rows, child c at g*gs + c*cs.
+inline int srow(const int s, const int g, const int ch, const int cs, const int gs, const int nrows) {
+  const int row = g * gs + (s / ch) * cs + (s % ch);
+  return row < nrows ? row : -1;
+}
+
+// Householder QR of one group's RB x B stacked rows (tri: each chunk of B rows
+// is an R factor, only its upper triangle is read). Writes R on and above
+// the diagonal, V below it (unit diagonal implied), T (forward, columnwise:
+// Q = I - V T V^T) to Tbuf + tofs + g B^2.
+__kernel __attribute__((reqd_work_group_size(RB, 1, 1)))
+void tsqr_qr(__global double* A, const int lda, const int trans, const int r0, const int c0, const int nrows,
+             const int ncols, const int ch, const int cs, const int gs, const int tri, __global double* Tbuf,
+             const int tofs) {
+  __local double P[B * LDL];
+  __local double red[RB];
+  __local double w[B];
+  __local double taus[B];
+  __local double G[B * B];
+  __local double T[B * B];
+  __local double sc[2];
+  const int s = get_local_id(0), g = get_group_id(0);
+  const int row = srow(s, g, ch, cs, gs, nrows);
+  const int within = s % ch;
+  for (int k = 0; k < B; ++k) {
+    double x = 0.0;
+    if (row >= 0 && k < ncols && (tri == 0 || k >= within)) x = A[aidx(trans, r0, c0, row, k, lda)];
+    P[k * LDL + s] = x;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int k = 0; k < B; ++k) {
+    const double xk = P[k * LDL + s];
+    red[s] = s > k ? xk * xk : 0.0;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = RB / 2; h > 0; h >>= 1) {
+      if (s < h) red[s] += red[s + h];
+      barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (s == 0) {
+      const double alpha = P[k * LDL + k], ssq = red[0];
+      double tau = 0.0, scal = 0.0, beta = alpha;
+      if (ssq > 0.0) {
+        beta = -copysign(sqrt(alpha * alpha + ssq), alpha);
+        tau = (beta - alpha) / beta;
+        scal = 1.0 / (alpha - beta);
+      }
+      sc[0] = tau;
+      sc[1] = scal;
+      taus[k] = tau;
+      P[k * LDL + k] = beta;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (s > k) P[k * LDL + s] *= sc[1];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // w_c = tau (P(k, c) + sum_{r > k} v_r P(r, c)) for c > k: item (c, q)
+    // sums rows [q B, q B + B) of column c.
+    {
+      const int c = s % B, q = s / B;
+      double acc = 0.0;
+      if (c > k)
+        for (int r = q * B; r < q * B + B; ++r) {
+          const double v = r == k ? 1.0 : (r > k ? P[k * LDL + r] : 0.0);
+          acc += v * P[c * LDL + r];
+        }
+      red[s] = acc;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (s < B) {
+      double acc = 0.0;
+      for (int q = 0; q < F; ++q) acc += red[q * B + s];
+      w[s] = sc[0] * acc;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (s >= k) {
+      const double v = s == k ? 1.0 : P[k * LDL + s];
+      for (int c = k + 1; c < B; ++c) P[c * LDL + s] -= v * w[c];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  // T (LAPACK dlarft, forward columnwise) from G = V^T V.
+  for (int e = s; e < B * B; e += RB) {
+    const int i = e / B, j = e % B;
+    double acc = 0.0;
+    for (int r = 0; r < RB; ++r) {
+      const double vi = r == i ? 1.0 : (r > i ? P[i * LDL + r] : 0.0);
+      const double vj = r == j ? 1.0 : (r > j ? P[j * LDL + r] : 0.0);
+      acc += vi * vj;
+    }
+    G[e] = acc;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int k = 0; k < B; ++k) {
+    if (s < k) {
+      double acc = 0.0;
+      for (int l = s; l < k; ++l) acc += T[s * B + l] * G[l * B + k];
+      T[s * B + k] = -taus[k] * acc;
+    } else if (s < B) {
+      T[s * B + k] = s == k ? taus[k] : 0.0;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  if (row >= 0)
+    for (int k = 0; k < ncols; ++k) A[aidx(trans, r0, c0, row, k, lda)] = P[k * LDL + s];
+  for (int e = s; e < B * B; e += RB) Tbuf[tofs + g * B * B + e] = T[e];
+}
+
+// C <- (I - V T V^T)^T C on one group's stacked rows and one tile of TILE
+// columns of C (C's rows are the panel's rows: same stacking).
+__kernel __attribute__((reqd_work_group_size(RB, 1, 1)))
+void tsqr_apply(__global double* A, const int lda, const int trans, const int pr0, const int pc0, const int nrows,
+                const int ncols, const int cr0, const int cc0, const int ccols, const int ch, const int cs,
+                const int gs, __global const double* Tbuf, const int tofs) {
+  __local double V[B * LDL];
+  __local double C[TILE * LDL];
+  __local double T[B * B];
+  __local double W[B * TILE];
+  __local double W2[B * TILE];
+  const int s = get_local_id(0), g = get_group_id(0), t0 = get_group_id(1) * TILE;
+  const int row = srow(s, g, ch, cs, gs, nrows);
+  for (int k = 0; k < B; ++k) {
+    double v = 0.0;
+    if (row >= 0 && k < ncols) v = s == k ? 1.0 : (s > k ? A[aidx(trans, pr0, pc0, row, k, lda)] : 0.0);
+    V[k * LDL + s] = v;
+  }
+  for (int e = s; e < RB * TILE; e += RB) {
+    // Consecutive items on consecutive addresses of A in both orientations.
+    const int ss = trans ? e / TILE : e % RB, t = trans ? e % TILE : e / RB;
+    const int rr = srow(ss, g, ch, cs, gs, nrows);
+    double x = 0.0;
+    if (rr >= 0 && t0 + t < ccols) x = A[aidx(trans, cr0, cc0, rr, t0 + t, lda)];
+    C[t * LDL + ss] = x;
+  }
+  for (int e = s; e < B * B; e += RB) T[e] = Tbuf[tofs + g * B * B + e];
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int e = s; e < B * TILE; e += RB) {
+    const int k = e % B, t = e / B;
+    double acc = 0.0;
+    for (int r = 0; r < RB; ++r) acc += V[k * LDL + r] * C[t * LDL + r];
+    W[k * TILE + t] = acc;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int e = s; e < B * TILE; e += RB) {
+    const int k = e / TILE, t = e % TILE;
+    double acc = 0.0;
+    for (int l = 0; l <= k; ++l) acc += T[l * B + k] * W[l * TILE + t];
+    W2[k * TILE + t] = acc;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int t = 0; t < TILE; ++t) {
+    double acc = 0.0;
+    for (int k = 0; k < B; ++k) acc += V[k * LDL + s] * W2[k * TILE + t];
+    C[t * LDL + s] -= acc;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int e = s; e < RB * TILE; e += RB) {
+    const int ss = trans ? e / TILE : e % RB, t = trans ? e % TILE : e / RB;
+    const int rr = srow(ss, g, ch, cs, gs, nrows);
+    if (rr >= 0 && t0 + t < ccols) A[aidx(trans, cr0, cc0, rr, t0 + t, lda)] = C[t * LDL + ss];
+  }
+}
+
+// The upper band of A (bandwidth B) in LAPACK band storage, ld B + 1.
+__kernel void pack_band(__global const double* A, const int lda, const int n, __global double* band) {
+  const int i = get_global_id(0), c = get_global_id(1);
+  if (i > B || c >= n) return;
+  const int r = c - B + i;
+  band[i + c * (B + 1)] = r >= 0 ? A[r + (size_t)c * lda] : 0.0;
+}
+)CLC";
+
+struct Fail {
+  std::string what;
+};
+void ck(cl_int rc, const char* what) {
+  if (rc != CL_SUCCESS) throw Fail{std::string(what) + " returned " + std::to_string(rc)};
+}
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+std::vector<int> parse_list(const char* arg, const char* name) {
+  std::vector<int> out;
+  std::stringstream ss(arg);
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    char* end = nullptr;
+    const long v = std::strtol(tok.c_str(), &end, 10);
+    if (tok.empty() || *end != '\0' || v < 0 || v > 1000000) {
+      std::fprintf(stderr, "lai-probe-two-stage: %s: '%s' is not a count in [0, 1000000]\n", name, tok.c_str());
+      std::exit(2);
+    }
+    out.push_back(static_cast<int>(v));
+  }
+  if (out.empty()) {
+    std::fprintf(stderr, "lai-probe-two-stage: %s: empty list\n", name);
+    std::exit(2);
+  }
+  return out;
+}
+
+struct Cl {
+  cl_device_id dev = nullptr;
+  cl_context ctx = nullptr;
+  cl_command_queue q = nullptr;
+  std::string name, driver;
+  ~Cl() {
+    if (q) clReleaseCommandQueue(q);
+    if (ctx) clReleaseContext(ctx);
+  }
+};
+
+struct Prog {
+  cl_program p = nullptr;
+  cl_kernel qr = nullptr, apply = nullptr, pack = nullptr;
+  ~Prog() {
+    for (cl_kernel k : {qr, apply, pack})
+      if (k) clReleaseKernel(k);
+    if (p) clReleaseProgram(p);
+  }
+};
+
+template <class... Args>
+void set_args(cl_kernel k, const Args&... args) {
+  cl_uint i = 0;
+  (ck(clSetKernelArg(k, i++, sizeof(args), &args), "clSetKernelArg"), ...);
+}
+
+// Stage 1 on A (n x n, ld lda, on the device): enqueues every launch; returns their number.
+int dense_to_band(const Cl& cl, const Prog& pr, cl_mem A, int n, int lda, int B, int RB, int TILE, cl_mem Tbuf) {
+  int launches = 0;
+  const int F = RB / B;
+  const size_t wg = static_cast<size_t>(RB);
+  // One side: QR of the panel (nrows x ncols at pr0/pc0) and the update of C.
+  auto side = [&](int trans, int pr0, int pc0, int nrows, int ncols, int cr0, int cc0, int ccols) {
+    int groups = (nrows + RB - 1) / RB, ch = RB, cs = RB, gs = RB, tri = 0, tofs = 0;
+    for (;;) {
+      set_args(pr.qr, A, lda, trans, pr0, pc0, nrows, ncols, ch, cs, gs, tri, Tbuf, tofs);
+      const size_t gq = static_cast<size_t>(groups) * wg;
+      ck(clEnqueueNDRangeKernel(cl.q, pr.qr, 1, nullptr, &gq, &wg, 0, nullptr, nullptr), "enqueue tsqr_qr");
+      ++launches;
+      if (ccols > 0) {
+        set_args(pr.apply, A, lda, trans, pr0, pc0, nrows, ncols, cr0, cc0, ccols, ch, cs, gs, Tbuf, tofs);
+        const size_t ga[2] = {static_cast<size_t>(groups) * wg, static_cast<size_t>((ccols + TILE - 1) / TILE)};
+        const size_t la[2] = {wg, 1};
+        ck(clEnqueueNDRangeKernel(cl.q, pr.apply, 2, nullptr, ga, la, 0, nullptr, nullptr), "enqueue tsqr_apply");
+        ++launches;
+      }
+      if (groups == 1) break;
+      tofs += groups * B * B;
+      cs = gs;
+      gs = cs * F;
+      ch = B;
+      tri = 1;
+      groups = (groups + F - 1) / F;
+    }
+  };
+  for (int j = 0; j < n; j += B) {
+    const int w = std::min(B, n - j);
+    side(0, j, j, n - j, w, j, j + B, n - j - B);
+    if (n - j - B <= 0) break;
+    side(1, j + B, j, n - j - B, w, j + B, j + B, n - j - B);
+  }
+  return launches;
+}
+
+struct Row {
+  int n, b, launches;
+  double upload, stage1, download, stage2, bisect, total, ratio;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int> sizes{1024, 2048, 4096}, bands{16};
+  int threads = 0, group = 1, reps = 3, tile = 16, rb = 128, check_max_n = 4096;
+  std::string json;
+  for (int a = 1; a < argc; ++a) {
+    auto val = [&](const char* name) {
+      if (a + 1 >= argc) {
+        std::fprintf(stderr, "lai-probe-two-stage: %s needs a value\n", name);
+        std::exit(2);
+      }
+      return argv[++a];
+    };
+    auto one = [&](const char* name) { return parse_list(val(name), name)[0]; };
+    if (!std::strcmp(argv[a], "--sizes")) sizes = parse_list(val("--sizes"), "--sizes");
+    else if (!std::strcmp(argv[a], "--bands")) bands = parse_list(val("--bands"), "--bands");
+    else if (!std::strcmp(argv[a], "--threads")) threads = one("--threads");
+    else if (!std::strcmp(argv[a], "--group")) group = std::max(1, one("--group"));
+    else if (!std::strcmp(argv[a], "--reps")) reps = std::max(1, one("--reps"));
+    else if (!std::strcmp(argv[a], "--tile")) tile = one("--tile");
+    else if (!std::strcmp(argv[a], "--rb")) rb = one("--rb");
+    else if (!std::strcmp(argv[a], "--check-max-n")) check_max_n = one("--check-max-n");
+    else if (!std::strcmp(argv[a], "--json")) json = val("--json");
+    else {
+      std::fprintf(stderr, "lai-probe-two-stage: unknown argument '%s' (see the top of band_reduce_probe.cpp)\n",
+                   argv[a]);
+      return 2;
+    }
+  }
+  if (rb < 2 || rb > 256 || (rb & (rb - 1)) != 0 || tile < 1 || tile > 64) {
+    std::fprintf(stderr, "lai-probe-two-stage: --rb must be a power of 2 in [2, 256] and --tile in [1, 64]\n");
+    return 2;
+  }
+  for (int b : bands)
+    if (b < 2 || rb % b != 0 || rb / b < 2) {
+      std::fprintf(stderr, "lai-probe-two-stage: --bands: %d must be >= 2 and divide --rb %d at least twice\n", b, rb);
+      return 2;
+    }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  std::vector<Row> rows;
+  bool ok = true;
+  try {
+    Cl cl;
+    cl_uint np = 0;
+    ck(clGetPlatformIDs(0, nullptr, &np), "clGetPlatformIDs");
+    std::vector<cl_platform_id> plats(np);
+    ck(clGetPlatformIDs(np, plats.data(), nullptr), "clGetPlatformIDs");
+    bool found = false;
+    for (cl_device_type type : {cl_device_type{CL_DEVICE_TYPE_GPU}, cl_device_type{CL_DEVICE_TYPE_ALL}})
+      for (cl_platform_id p : plats)
+        if (!found && clGetDeviceIDs(p, type, 1, &cl.dev, nullptr) == CL_SUCCESS) found = true;
+    if (!found) throw Fail{"no OpenCL device"};
+    char buf[256] = {0};
+    clGetDeviceInfo(cl.dev, CL_DEVICE_NAME, sizeof buf - 1, buf, nullptr);
+    cl.name = buf;
+    std::memset(buf, 0, sizeof buf);
+    clGetDeviceInfo(cl.dev, CL_DRIVER_VERSION, sizeof buf - 1, buf, nullptr);
+    cl.driver = buf;
+    cl_int rc = CL_SUCCESS;
+    cl.ctx = clCreateContext(nullptr, 1, &cl.dev, nullptr, nullptr, &rc);
+    ck(rc, "clCreateContext");
+    cl.q = clCreateCommandQueue(cl.ctx, cl.dev, 0, &rc);
+    ck(rc, "clCreateCommandQueue");
+    const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int nthreads = threads > 0 ? threads : hw;
+    std::printf("device: %s, driver %s | host threads for stage 2: %d (group %d) | RB %d, TILE %d\n", cl.name.c_str(),
+                cl.driver.c_str(), nthreads, group, rb, tile);
+    std::printf("seconds, median of %d after a warm-up call; total = upload + stage 1 + download + stage 2 + "
+                "bisection (each synchronised); ratio: max|s - s_gesdd| / (s_max n ulp)\n",
+                reps);
+    std::printf("| n | B | launches | upload | stage 1 | band download | stage 2 | bisection | total | ratio |\n");
+    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (int B : bands) {
+      Prog pr;
+      const std::string opts =
+          "-DB=" + std::to_string(B) + " -DRB=" + std::to_string(rb) + " -DTILE=" + std::to_string(tile);
+      pr.p = clCreateProgramWithSource(cl.ctx, 1, &kSource, nullptr, &rc);
+      ck(rc, "clCreateProgramWithSource");
+      const double tb = now();
+      rc = clBuildProgram(pr.p, 1, &cl.dev, opts.c_str(), nullptr, nullptr);
+      if (rc != CL_SUCCESS) {
+        std::vector<char> log(1 << 16);
+        clGetProgramBuildInfo(pr.p, cl.dev, CL_PROGRAM_BUILD_LOG, log.size() - 1, log.data(), nullptr);
+        throw Fail{std::string("clBuildProgram: ") + log.data()};
+      }
+      pr.qr = clCreateKernel(pr.p, "tsqr_qr", &rc);
+      ck(rc, "clCreateKernel tsqr_qr");
+      pr.apply = clCreateKernel(pr.p, "tsqr_apply", &rc);
+      ck(rc, "clCreateKernel tsqr_apply");
+      pr.pack = clCreateKernel(pr.p, "pack_band", &rc);
+      ck(rc, "clCreateKernel pack_band");
+      std::fprintf(stderr, "build B=%d: %.1f s\n", B, now() - tb);
+      for (int n : sizes) {
+        const int lda = n;
+        std::mt19937_64 rng(static_cast<unsigned>(n * 7 + B));
+        std::uniform_real_distribution<double> uni(-1, 1);
+        std::vector<double> A(static_cast<std::size_t>(n) * n);
+        for (double& x : A) x = uni(rng);
+        const std::size_t bytes = A.size() * sizeof(double);
+        cl_mem dA = clCreateBuffer(cl.ctx, CL_MEM_READ_WRITE, bytes, nullptr, &rc);
+        ck(rc, "clCreateBuffer A");
+        const int leaves = (n + rb - 1) / rb;
+        cl_mem dT = clCreateBuffer(cl.ctx, CL_MEM_READ_WRITE, sizeof(double) * B * B * (2 * leaves + 2), nullptr, &rc);
+        ck(rc, "clCreateBuffer T");
+        const std::size_t band_elems = static_cast<std::size_t>(B + 1) * n;
+        cl_mem dBand = clCreateBuffer(cl.ctx, CL_MEM_READ_WRITE, band_elems * sizeof(double), nullptr, &rc);
+        ck(rc, "clCreateBuffer band");
+        std::vector<double> band(band_elems), d(n), e(n), s(n);
+        std::vector<double> tu, t1, tdl, t2, tbis, tt;
+        int launches = 0;
+        for (int rep = 0; rep <= reps; ++rep) {
+          const double a0 = now();
+          ck(clEnqueueWriteBuffer(cl.q, dA, CL_TRUE, 0, bytes, A.data(), 0, nullptr, nullptr), "upload");
+          const double a1 = now();
+          launches = dense_to_band(cl, pr, dA, n, lda, B, rb, tile, dT);
+          ck(clFinish(cl.q), "clFinish stage 1");
+          const double a2 = now();
+          set_args(pr.pack, dA, lda, n, dBand);
+          const size_t gp[2] = {static_cast<size_t>(B + 1), static_cast<size_t>(n)};
+          ck(clEnqueueNDRangeKernel(cl.q, pr.pack, 2, nullptr, gp, nullptr, 0, nullptr, nullptr), "enqueue pack");
+          ck(clEnqueueReadBuffer(cl.q, dBand, CL_TRUE, 0, band_elems * sizeof(double), band.data(), 0, nullptr, nullptr),
+             "download band");
+          const double a3 = now();
+          if (lai::svd::band_to_bidiagonal(n, B, band.data(), B + 1, d.data(), e.data(), nthreads, group) != 0)
+            throw Fail{"band_to_bidiagonal refused its arguments"};
+          const double a4 = now();
+          lai::svd::bidiag_values_opencl<double>(n, d.data(), e.data(), s.data());
+          const double a5 = now();
+          if (rep == 0) continue;  // warm-up: program builds
+          tu.push_back(a1 - a0);
+          t1.push_back(a2 - a1);
+          tdl.push_back(a3 - a2);
+          t2.push_back(a4 - a3);
+          tbis.push_back(a5 - a4);
+          tt.push_back(a5 - a0);
+        }
+        double ratio = -1;
+        if (n <= check_max_n) {
+          std::vector<double> a = A, sref(n);
+          if (LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', n, n, a.data(), n, sref.data(), nullptr, 1, nullptr, 1) != 0)
+            throw Fail{"LAPACKE_dgesdd failed"};
+          double worst = 0;
+          for (int i = 0; i < n; ++i) worst = std::max(worst, std::abs(s[i] - sref[i]));
+          ratio = worst / (sref[0] * n * std::numeric_limits<double>::epsilon());
+          ok = ok && ratio < 50;
+        }
+        clReleaseMemObject(dA);
+        clReleaseMemObject(dT);
+        clReleaseMemObject(dBand);
+        Row r{n, B, launches, median(tu), median(t1), median(tdl), median(t2), median(tbis), median(tt), ratio};
+        rows.push_back(r);
+        std::printf("| %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s |\n", n, B, launches, r.upload,
+                    r.stage1, r.download, r.stage2, r.bisect, r.total,
+                    ratio < 0 ? "-" : std::to_string(ratio).substr(0, 7).c_str());
+      }
+    }
+    if (!json.empty()) {
+      std::ofstream f(json + ".tmp");
+      f << "{\n  \"tool\": \"lai-probe-two-stage\",\n  \"device\": \"" << cl.name << "\",\n  \"driver\": \"" << cl.driver
+        << "\",\n  \"host_threads\": " << nthreads << ",\n  \"group\": " << group << ",\n  \"rb\": " << rb
+        << ",\n  \"tile\": " << tile << ",\n  \"reps\": " << reps << ",\n  \"rows\": [\n";
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& r = rows[i];
+        f << "    {\"n\": " << r.n << ", \"b\": " << r.b << ", \"launches\": " << r.launches << ", \"upload_s\": "
+          << r.upload << ", \"stage1_s\": " << r.stage1 << ", \"band_download_s\": " << r.download
+          << ", \"stage2_s\": " << r.stage2 << ", \"bisection_s\": " << r.bisect << ", \"total_s\": " << r.total
+          << ", \"ratio_vs_gesdd\": " << (r.ratio < 0 ? std::string("null") : std::to_string(r.ratio)) << "}"
+          << (i + 1 < rows.size() ? ",\n" : "\n");
+      }
+      f << "  ],\n  \"ok\": " << (ok ? "true" : "false") << "\n}\n";
+      f.close();
+      if (!f || std::rename((json + ".tmp").c_str(), json.c_str()) != 0) {
+        std::fprintf(stderr, "lai-probe-two-stage: cannot write %s\n", json.c_str());
+        return 2;
+      }
+    }
+  } catch (const Fail& f) {
+    std::fprintf(stderr, "lai-probe-two-stage: %s\n", f.what.c_str());
+    return 2;
+  } catch (const std::exception& ex) {
+    std::fprintf(stderr, "lai-probe-two-stage: %s\n", ex.what());
+    return 2;
+  }
+  std::printf("%s\n", ok ? "all checks passed" : "SOME CHECKS FAILED");
+  return ok ? 0 : 1;
+}
