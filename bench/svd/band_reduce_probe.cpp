@@ -22,7 +22,8 @@
 // numbers hold they become templates/opencl_svd_band.cl.in under a spec.
 //   lai-probe-two-stage [--sizes 1024,2048,4096] [--bands 16] [--threads 0]
 //                       [--group 1] [--reps 3] [--tile 16] [--rb 128]
-//                       [--check-max-n 4096] [--json FILE]
+//                       [--check-max-n 4096] [--json FILE] [--profile]
+// (--profile: one more stage-1 call with kernel events, device time per kernel kind.)
 #define CL_TARGET_OPENCL_VERSION 120
 #include <CL/cl.h>
 #include <lapacke.h>
@@ -79,7 +80,6 @@ void tsqr_qr(__global double* A, const int lda, const int trans, const int r0, c
   __local double taus[B];
   __local double G[B * B];
   __local double T[B * B];
-  __local double sc[2];
   const int s = get_local_id(0), g = get_group_id(0);
   const int row = srow(s, g, ch, cs, gs, nrows);
   const int within = s % ch;
@@ -89,52 +89,42 @@ void tsqr_qr(__global double* A, const int lda, const int trans, const int r0, c
     P[k * LDL + s] = x;
   }
   barrier(CLK_LOCAL_MEM_FENCE);
+  // Column k: one reduction gives both the norm below the diagonal
+  // (c = k) and the products x^T P(:, c) (c > k) of the rows below k, from
+  // which v^T P(:, c) = P(k, c) + scal x^T P(:, c) (v = (1; scal x)): four
+  // barriers per column.
   for (int k = 0; k < B; ++k) {
-    const double xk = P[k * LDL + s];
-    red[s] = s > k ? xk * xk : 0.0;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = RB / 2; h > 0; h >>= 1) {
-      if (s < h) red[s] += red[s + h];
-      barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    if (s == 0) {
-      const double alpha = P[k * LDL + k], ssq = red[0];
-      double tau = 0.0, scal = 0.0, beta = alpha;
-      if (ssq > 0.0) {
-        beta = -copysign(sqrt(alpha * alpha + ssq), alpha);
-        tau = (beta - alpha) / beta;
-        scal = 1.0 / (alpha - beta);
-      }
-      sc[0] = tau;
-      sc[1] = scal;
-      taus[k] = tau;
-      P[k * LDL + k] = beta;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (s > k) P[k * LDL + s] *= sc[1];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    // w_c = tau (P(k, c) + sum_{r > k} v_r P(r, c)) for c > k: item (c, q)
-    // sums rows [q B, q B + B) of column c.
     {
       const int c = s % B, q = s / B;
       double acc = 0.0;
-      if (c > k)
-        for (int r = q * B; r < q * B + B; ++r) {
-          const double v = r == k ? 1.0 : (r > k ? P[k * LDL + r] : 0.0);
-          acc += v * P[c * LDL + r];
-        }
+      if (c >= k)
+        for (int r = max(q * B, k + 1); r < q * B + B; ++r) acc += P[k * LDL + r] * P[c * LDL + r];
       red[s] = acc;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     if (s < B) {
       double acc = 0.0;
       for (int q = 0; q < F; ++q) acc += red[q * B + s];
-      w[s] = sc[0] * acc;
+      w[s] = acc;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+    // Every item derives the same reflector from w[k] and P(k, k).
+    const double alpha = P[k * LDL + k], ssq = w[k];
+    double tau = 0.0, scal = 0.0, beta = alpha;
+    if (ssq > 0.0) {
+      beta = -copysign(sqrt(alpha * alpha + ssq), alpha);
+      tau = (beta - alpha) / beta;
+      scal = 1.0 / (alpha - beta);
+    }
+    double wc[B];
+    for (int c = 0; c < B; ++c) wc[c] = c > k ? tau * (P[c * LDL + k] + scal * w[c]) : 0.0;
+    const double xs = P[k * LDL + s];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (s == 0) taus[k] = tau;
     if (s >= k) {
-      const double v = s == k ? 1.0 : P[k * LDL + s];
-      for (int c = k + 1; c < B; ++c) P[c * LDL + s] -= v * w[c];
+      const double v = s == k ? 1.0 : scal * xs;
+      for (int c = k + 1; c < B; ++c) P[c * LDL + s] -= v * wc[c];
+      P[k * LDL + s] = s == k ? beta : v;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
   }
@@ -292,8 +282,19 @@ void set_args(cl_kernel k, const Args&... args) {
   (ck(clSetKernelArg(k, i++, sizeof(args), &args), "clSetKernelArg"), ...);
 }
 
+// Kernel events of a profiled call, by kind: 0 QR of the leaves, 1 QR of
+// the tree's upper levels, 2 update by the leaves, 3 update by upper levels.
+struct Events {
+  std::vector<std::pair<int, cl_event>> ev;
+  cl_event* next(int kind) {
+    ev.emplace_back(kind, nullptr);
+    return &ev.back().second;
+  }
+};
+
 // Stage 1 on A (n x n, ld lda, on the device): enqueues every launch; returns their number.
-int dense_to_band(const Cl& cl, const Prog& pr, cl_mem A, int n, int lda, int B, int RB, int TILE, cl_mem Tbuf) {
+int dense_to_band(const Cl& cl, const Prog& pr, cl_mem A, int n, int lda, int B, int RB, int TILE, cl_mem Tbuf,
+                  Events* prof = nullptr) {
   int launches = 0;
   const int F = RB / B;
   const size_t wg = static_cast<size_t>(RB);
@@ -303,13 +304,15 @@ int dense_to_band(const Cl& cl, const Prog& pr, cl_mem A, int n, int lda, int B,
     for (;;) {
       set_args(pr.qr, A, lda, trans, pr0, pc0, nrows, ncols, ch, cs, gs, tri, Tbuf, tofs);
       const size_t gq = static_cast<size_t>(groups) * wg;
-      ck(clEnqueueNDRangeKernel(cl.q, pr.qr, 1, nullptr, &gq, &wg, 0, nullptr, nullptr), "enqueue tsqr_qr");
+      ck(clEnqueueNDRangeKernel(cl.q, pr.qr, 1, nullptr, &gq, &wg, 0, nullptr, prof ? prof->next(tri) : nullptr),
+         "enqueue tsqr_qr");
       ++launches;
       if (ccols > 0) {
         set_args(pr.apply, A, lda, trans, pr0, pc0, nrows, ncols, cr0, cc0, ccols, ch, cs, gs, Tbuf, tofs);
         const size_t ga[2] = {static_cast<size_t>(groups) * wg, static_cast<size_t>((ccols + TILE - 1) / TILE)};
         const size_t la[2] = {wg, 1};
-        ck(clEnqueueNDRangeKernel(cl.q, pr.apply, 2, nullptr, ga, la, 0, nullptr, nullptr), "enqueue tsqr_apply");
+        ck(clEnqueueNDRangeKernel(cl.q, pr.apply, 2, nullptr, ga, la, 0, nullptr, prof ? prof->next(2 + tri) : nullptr),
+           "enqueue tsqr_apply");
         ++launches;
       }
       if (groups == 1) break;
@@ -340,6 +343,7 @@ struct Row {
 int main(int argc, char** argv) {
   std::vector<int> sizes{1024, 2048, 4096}, bands{16};
   int threads = 0, group = 1, reps = 3, tile = 16, rb = 128, check_max_n = 4096;
+  bool profile = false;
   std::string json;
   for (int a = 1; a < argc; ++a) {
     auto val = [&](const char* name) {
@@ -359,6 +363,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[a], "--rb")) rb = one("--rb");
     else if (!std::strcmp(argv[a], "--check-max-n")) check_max_n = one("--check-max-n");
     else if (!std::strcmp(argv[a], "--json")) json = val("--json");
+    else if (!std::strcmp(argv[a], "--profile")) profile = true;
     else {
       std::fprintf(stderr, "lai-probe-two-stage: unknown argument '%s' (see the top of band_reduce_probe.cpp)\n",
                    argv[a]);
@@ -397,7 +402,7 @@ int main(int argc, char** argv) {
     cl_int rc = CL_SUCCESS;
     cl.ctx = clCreateContext(nullptr, 1, &cl.dev, nullptr, nullptr, &rc);
     ck(rc, "clCreateContext");
-    cl.q = clCreateCommandQueue(cl.ctx, cl.dev, 0, &rc);
+    cl.q = clCreateCommandQueue(cl.ctx, cl.dev, profile ? CL_QUEUE_PROFILING_ENABLE : 0, &rc);
     ck(rc, "clCreateCommandQueue");
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int nthreads = threads > 0 ? threads : hw;
@@ -471,6 +476,28 @@ int main(int argc, char** argv) {
           t2.push_back(a4 - a3);
           tbis.push_back(a5 - a4);
           tt.push_back(a5 - a0);
+        }
+        if (profile) {
+          // One more call of stage 1 with kernel events: device time per kind.
+          Events ev;
+          ck(clEnqueueWriteBuffer(cl.q, dA, CL_TRUE, 0, bytes, A.data(), 0, nullptr, nullptr), "upload");
+          const double p0 = now();
+          dense_to_band(cl, pr, dA, n, lda, B, rb, tile, dT, &ev);
+          ck(clFinish(cl.q), "clFinish profiled stage 1");
+          const double p1 = now();
+          double sum[4] = {0, 0, 0, 0};
+          int cnt[4] = {0, 0, 0, 0};
+          for (auto& [kind, e] : ev.ev) {
+            cl_ulong t0 = 0, t1 = 0;
+            clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, sizeof t0, &t0, nullptr);
+            clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, sizeof t1, &t1, nullptr);
+            sum[kind] += (t1 - t0) * 1e-9;
+            ++cnt[kind];
+            clReleaseEvent(e);
+          }
+          std::printf("  profile n %d B %d (stage 1 %.4f s with events): QR leaves %.4f s / %d, QR upper %.4f s / %d, "
+                      "update leaves %.4f s / %d, update upper %.4f s / %d (event start..end)\n",
+                      n, B, p1 - p0, sum[0], cnt[0], sum[1], cnt[1], sum[2], cnt[2], sum[3], cnt[3]);
         }
         double ratio = -1;
         if (n <= check_max_n) {
