@@ -66,39 +66,43 @@ inline int srow(const int s, const int g, const int ch, const int cs, const int 
   return row < nrows ? row : -1;
 }
 
+// Element e of a RB x W block as (stacked row, column), so that consecutive
+// items read consecutive addresses of A in both orientations.
+#define ROW_OF(e, W) (trans ? (e) / (W) : (e) % RB)
+#define COL_OF(e, W) (trans ? (e) % (W) : (e) / RB)
+
 // Householder QR of one group's RB x B stacked rows (tri: each chunk of B rows
 // is an R factor, only its upper triangle is read). Writes R on and above
-// the diagonal, V below it (unit diagonal implied), T (forward, columnwise:
-// Q = I - V T V^T) to Tbuf + tofs + g B^2.
+// the diagonal back to A (V below it), V (unit diagonal, zeros above) to
+// Vbuf + vofs + g RB B (column-major, contiguous for the update) and T
+// (forward, columnwise: Q = I - V T V^T, row-major) to Tbuf + tofs + g B^2.
 __kernel __attribute__((reqd_work_group_size(RB, 1, 1)))
 void tsqr_qr(__global double* A, const int lda, const int trans, const int r0, const int c0, const int nrows,
              const int ncols, const int ch, const int cs, const int gs, const int tri, __global double* Tbuf,
-             const int tofs) {
+             const int tofs, __global double* Vbuf, const int vofs) {
   __local double P[B * LDL];
   __local double red[RB];
   __local double w[B];
-  __local double taus[B];
-  __local double G[B * B];
   __local double T[B * B];
   const int s = get_local_id(0), g = get_group_id(0);
-  const int row = srow(s, g, ch, cs, gs, nrows);
-  const int within = s % ch;
-  for (int k = 0; k < B; ++k) {
+  for (int e = s; e < RB * B; e += RB) {
+    const int ss = ROW_OF(e, B), k = COL_OF(e, B);
+    const int row = srow(ss, g, ch, cs, gs, nrows);
     double x = 0.0;
-    if (row >= 0 && k < ncols && (tri == 0 || k >= within)) x = A[aidx(trans, r0, c0, row, k, lda)];
-    P[k * LDL + s] = x;
+    if (row >= 0 && k < ncols && (tri == 0 || k >= ss % ch)) x = A[aidx(trans, r0, c0, row, k, lda)];
+    P[k * LDL + ss] = x;
   }
   barrier(CLK_LOCAL_MEM_FENCE);
-  // Column k: one reduction gives both the norm below the diagonal
-  // (c = k) and the products x^T P(:, c) (c > k) of the rows below k, from
-  // which v^T P(:, c) = P(k, c) + scal x^T P(:, c) (v = (1; scal x)): four
+  // Column k: one reduction gives the norm below the diagonal (c = k), the
+  // products x^T P(:, c) with the columns to its right (c > k, from which
+  // v^T P(:, c) = P(k, c) + scal x^T P(:, c), v = (1; scal x)) and x^T V(:, c)
+  // with the reflectors to its left (c < k, for T's column k): four
   // barriers per column.
   for (int k = 0; k < B; ++k) {
     {
       const int c = s % B, q = s / B;
       double acc = 0.0;
-      if (c >= k)
-        for (int r = max(q * B, k + 1); r < q * B + B; ++r) acc += P[k * LDL + r] * P[c * LDL + r];
+      for (int r = max(q * B, k + 1); r < q * B + B; ++r) acc += P[k * LDL + r] * P[c * LDL + r];
       red[s] = acc;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -118,9 +122,15 @@ void tsqr_qr(__global double* A, const int lda, const int trans, const int r0, c
     }
     double wc[B];
     for (int c = 0; c < B; ++c) wc[c] = c > k ? tau * (P[c * LDL + k] + scal * w[c]) : 0.0;
+    // T(j, k) = -tau sum_{l = j}^{k-1} T(j, l) (V(:, l)^T v), V(:, l)^T v = V(k, l) + scal x^T V(:, l).
+    double tk = 0.0;
+    if (s < k) {
+      for (int l = s; l < k; ++l) tk += T[s * B + l] * (P[l * LDL + k] + scal * w[l]);
+      tk *= -tau;
+    }
     const double xs = P[k * LDL + s];
     barrier(CLK_LOCAL_MEM_FENCE);
-    if (s == 0) taus[k] = tau;
+    if (s < B) T[s * B + k] = s < k ? tk : (s == k ? tau : 0.0);
     if (s >= k) {
       const double v = s == k ? 1.0 : scal * xs;
       for (int c = k + 1; c < B; ++c) P[c * LDL + s] -= v * wc[c];
@@ -128,54 +138,34 @@ void tsqr_qr(__global double* A, const int lda, const int trans, const int r0, c
     }
     barrier(CLK_LOCAL_MEM_FENCE);
   }
-  // T (LAPACK dlarft, forward columnwise) from G = V^T V.
-  for (int e = s; e < B * B; e += RB) {
-    const int i = e / B, j = e % B;
-    double acc = 0.0;
-    for (int r = 0; r < RB; ++r) {
-      const double vi = r == i ? 1.0 : (r > i ? P[i * LDL + r] : 0.0);
-      const double vj = r == j ? 1.0 : (r > j ? P[j * LDL + r] : 0.0);
-      acc += vi * vj;
-    }
-    G[e] = acc;
+  for (int e = s; e < RB * B; e += RB) {
+    const int ss = ROW_OF(e, B), k = COL_OF(e, B);
+    const int row = srow(ss, g, ch, cs, gs, nrows);
+    if (row >= 0 && k < ncols) A[aidx(trans, r0, c0, row, k, lda)] = P[k * LDL + ss];
   }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int k = 0; k < B; ++k) {
-    if (s < k) {
-      double acc = 0.0;
-      for (int l = s; l < k; ++l) acc += T[s * B + l] * G[l * B + k];
-      T[s * B + k] = -taus[k] * acc;
-    } else if (s < B) {
-      T[s * B + k] = s == k ? taus[k] : 0.0;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
+  for (int e = s; e < RB * B; e += RB) {
+    const int ss = e % RB, k = e / RB;
+    const int row = srow(ss, g, ch, cs, gs, nrows);
+    Vbuf[vofs + g * RB * B + e] = (row >= 0 && k < ncols) ? (ss == k ? 1.0 : (ss > k ? P[k * LDL + ss] : 0.0)) : 0.0;
   }
-  if (row >= 0)
-    for (int k = 0; k < ncols; ++k) A[aidx(trans, r0, c0, row, k, lda)] = P[k * LDL + s];
   for (int e = s; e < B * B; e += RB) Tbuf[tofs + g * B * B + e] = T[e];
 }
 
 // C <- (I - V T V^T)^T C on one group's stacked rows and one tile of TILE
 // columns of C (C's rows are the panel's rows: same stacking).
 __kernel __attribute__((reqd_work_group_size(RB, 1, 1)))
-void tsqr_apply(__global double* A, const int lda, const int trans, const int pr0, const int pc0, const int nrows,
-                const int ncols, const int cr0, const int cc0, const int ccols, const int ch, const int cs,
-                const int gs, __global const double* Tbuf, const int tofs) {
+void tsqr_apply(__global double* A, const int lda, const int trans, const int nrows, const int cr0, const int cc0,
+                const int ccols, const int ch, const int cs, const int gs, __global const double* Tbuf, const int tofs,
+                __global const double* Vbuf, const int vofs) {
   __local double V[B * LDL];
   __local double C[TILE * LDL];
   __local double T[B * B];
-  __local double W[B * TILE];
+  __local double W[2 * B * TILE];
   __local double W2[B * TILE];
   const int s = get_local_id(0), g = get_group_id(0), t0 = get_group_id(1) * TILE;
-  const int row = srow(s, g, ch, cs, gs, nrows);
-  for (int k = 0; k < B; ++k) {
-    double v = 0.0;
-    if (row >= 0 && k < ncols) v = s == k ? 1.0 : (s > k ? A[aidx(trans, pr0, pc0, row, k, lda)] : 0.0);
-    V[k * LDL + s] = v;
-  }
+  for (int e = s; e < RB * B; e += RB) V[(e / RB) * LDL + e % RB] = Vbuf[vofs + g * RB * B + e];
   for (int e = s; e < RB * TILE; e += RB) {
-    // Consecutive items on consecutive addresses of A in both orientations.
-    const int ss = trans ? e / TILE : e % RB, t = trans ? e % TILE : e / RB;
+    const int ss = ROW_OF(e, TILE), t = COL_OF(e, TILE);
     const int rr = srow(ss, g, ch, cs, gs, nrows);
     double x = 0.0;
     if (rr >= 0 && t0 + t < ccols) x = A[aidx(trans, cr0, cc0, rr, t0 + t, lda)];
@@ -183,28 +173,49 @@ void tsqr_apply(__global double* A, const int lda, const int trans, const int pr
   }
   for (int e = s; e < B * B; e += RB) T[e] = Tbuf[tofs + g * B * B + e];
   barrier(CLK_LOCAL_MEM_FENCE);
-  for (int e = s; e < B * TILE; e += RB) {
-    const int k = e % B, t = e / B;
-    double acc = 0.0;
-    for (int r = 0; r < RB; ++r) acc += V[k * LDL + r] * C[t * LDL + r];
-    W[k * TILE + t] = acc;
+  // W = V^T C in 2 x 2 blocks, each over one half of the rows (B TILE / 4
+  // blocks x 2 halves <= RB items when B TILE <= 2 RB), halves summed after.
+  {
+    const int nblk = (B / 2) * (TILE / 2);
+    for (int e = s; e < 2 * nblk; e += RB) {
+      const int blk = e % nblk, h = e / nblk;
+      const int k = (blk % (B / 2)) * 2, t = (blk / (B / 2)) * 2;
+      double a00 = 0.0, a01 = 0.0, a10 = 0.0, a11 = 0.0;
+      for (int r = h * (RB / 2); r < (h + 1) * (RB / 2); ++r) {
+        const double v0 = V[k * LDL + r], v1 = V[(k + 1) * LDL + r];
+        const double c0v = C[t * LDL + r], c1v = C[(t + 1) * LDL + r];
+        a00 += v0 * c0v;
+        a01 += v0 * c1v;
+        a10 += v1 * c0v;
+        a11 += v1 * c1v;
+      }
+      __local double* Wh = W + h * B * TILE;
+      Wh[k * TILE + t] = a00;
+      Wh[k * TILE + t + 1] = a01;
+      Wh[(k + 1) * TILE + t] = a10;
+      Wh[(k + 1) * TILE + t + 1] = a11;
+    }
   }
   barrier(CLK_LOCAL_MEM_FENCE);
   for (int e = s; e < B * TILE; e += RB) {
     const int k = e / TILE, t = e % TILE;
     double acc = 0.0;
-    for (int l = 0; l <= k; ++l) acc += T[l * B + k] * W[l * TILE + t];
+    for (int l = 0; l <= k; ++l) acc += T[l * B + k] * (W[l * TILE + t] + W[B * TILE + l * TILE + t]);
     W2[k * TILE + t] = acc;
   }
   barrier(CLK_LOCAL_MEM_FENCE);
-  for (int t = 0; t < TILE; ++t) {
-    double acc = 0.0;
-    for (int k = 0; k < B; ++k) acc += V[k * LDL + s] * W2[k * TILE + t];
-    C[t * LDL + s] -= acc;
+  {
+    double vr[B];
+    for (int k = 0; k < B; ++k) vr[k] = V[k * LDL + s];
+    for (int t = 0; t < TILE; ++t) {
+      double acc = 0.0;
+      for (int k = 0; k < B; ++k) acc += vr[k] * W2[k * TILE + t];
+      C[t * LDL + s] -= acc;
+    }
   }
   barrier(CLK_LOCAL_MEM_FENCE);
   for (int e = s; e < RB * TILE; e += RB) {
-    const int ss = trans ? e / TILE : e % RB, t = trans ? e % TILE : e / RB;
+    const int ss = ROW_OF(e, TILE), t = COL_OF(e, TILE);
     const int rr = srow(ss, g, ch, cs, gs, nrows);
     if (rr >= 0 && t0 + t < ccols) A[aidx(trans, cr0, cc0, rr, t0 + t, lda)] = C[t * LDL + ss];
   }
@@ -294,21 +305,21 @@ struct Events {
 
 // Stage 1 on A (n x n, ld lda, on the device): enqueues every launch; returns their number.
 int dense_to_band(const Cl& cl, const Prog& pr, cl_mem A, int n, int lda, int B, int RB, int TILE, cl_mem Tbuf,
-                  Events* prof = nullptr) {
+                  cl_mem Vbuf, Events* prof = nullptr) {
   int launches = 0;
   const int F = RB / B;
   const size_t wg = static_cast<size_t>(RB);
   // One side: QR of the panel (nrows x ncols at pr0/pc0) and the update of C.
   auto side = [&](int trans, int pr0, int pc0, int nrows, int ncols, int cr0, int cc0, int ccols) {
-    int groups = (nrows + RB - 1) / RB, ch = RB, cs = RB, gs = RB, tri = 0, tofs = 0;
+    int groups = (nrows + RB - 1) / RB, ch = RB, cs = RB, gs = RB, tri = 0, tofs = 0, vofs = 0;
     for (;;) {
-      set_args(pr.qr, A, lda, trans, pr0, pc0, nrows, ncols, ch, cs, gs, tri, Tbuf, tofs);
+      set_args(pr.qr, A, lda, trans, pr0, pc0, nrows, ncols, ch, cs, gs, tri, Tbuf, tofs, Vbuf, vofs);
       const size_t gq = static_cast<size_t>(groups) * wg;
       ck(clEnqueueNDRangeKernel(cl.q, pr.qr, 1, nullptr, &gq, &wg, 0, nullptr, prof ? prof->next(tri) : nullptr),
          "enqueue tsqr_qr");
       ++launches;
       if (ccols > 0) {
-        set_args(pr.apply, A, lda, trans, pr0, pc0, nrows, ncols, cr0, cc0, ccols, ch, cs, gs, Tbuf, tofs);
+        set_args(pr.apply, A, lda, trans, nrows, cr0, cc0, ccols, ch, cs, gs, Tbuf, tofs, Vbuf, vofs);
         const size_t ga[2] = {static_cast<size_t>(groups) * wg, static_cast<size_t>((ccols + TILE - 1) / TILE)};
         const size_t la[2] = {wg, 1};
         ck(clEnqueueNDRangeKernel(cl.q, pr.apply, 2, nullptr, ga, la, 0, nullptr, prof ? prof->next(2 + tri) : nullptr),
@@ -317,6 +328,7 @@ int dense_to_band(const Cl& cl, const Prog& pr, cl_mem A, int n, int lda, int B,
       }
       if (groups == 1) break;
       tofs += groups * B * B;
+      vofs += groups * RB * B;
       cs = gs;
       gs = cs * F;
       ch = B;
@@ -370,13 +382,13 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (rb < 2 || rb > 256 || (rb & (rb - 1)) != 0 || tile < 1 || tile > 64) {
-    std::fprintf(stderr, "lai-probe-two-stage: --rb must be a power of 2 in [2, 256] and --tile in [1, 64]\n");
+  if (rb < 2 || rb > 256 || (rb & (rb - 1)) != 0 || tile < 2 || tile > 64 || tile % 2 != 0) {
+    std::fprintf(stderr, "lai-probe-two-stage: --rb must be a power of 2 in [2, 256] and --tile even in [2, 64]\n");
     return 2;
   }
   for (int b : bands)
-    if (b < 2 || rb % b != 0 || rb / b < 2) {
-      std::fprintf(stderr, "lai-probe-two-stage: --bands: %d must be >= 2 and divide --rb %d at least twice\n", b, rb);
+    if (b < 2 || b % 2 != 0 || rb % b != 0 || rb / b < 2) {
+      std::fprintf(stderr, "lai-probe-two-stage: --bands: %d must be even and divide --rb %d at least twice\n", b, rb);
       return 2;
     }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -445,6 +457,8 @@ int main(int argc, char** argv) {
         const int leaves = (n + rb - 1) / rb;
         cl_mem dT = clCreateBuffer(cl.ctx, CL_MEM_READ_WRITE, sizeof(double) * B * B * (2 * leaves + 2), nullptr, &rc);
         ck(rc, "clCreateBuffer T");
+        cl_mem dV = clCreateBuffer(cl.ctx, CL_MEM_READ_WRITE, sizeof(double) * rb * B * (2 * leaves + 2), nullptr, &rc);
+        ck(rc, "clCreateBuffer V");
         const std::size_t band_elems = static_cast<std::size_t>(B + 1) * n;
         cl_mem dBand = clCreateBuffer(cl.ctx, CL_MEM_READ_WRITE, band_elems * sizeof(double), nullptr, &rc);
         ck(rc, "clCreateBuffer band");
@@ -455,7 +469,7 @@ int main(int argc, char** argv) {
           const double a0 = now();
           ck(clEnqueueWriteBuffer(cl.q, dA, CL_TRUE, 0, bytes, A.data(), 0, nullptr, nullptr), "upload");
           const double a1 = now();
-          launches = dense_to_band(cl, pr, dA, n, lda, B, rb, tile, dT);
+          launches = dense_to_band(cl, pr, dA, n, lda, B, rb, tile, dT, dV);
           ck(clFinish(cl.q), "clFinish stage 1");
           const double a2 = now();
           set_args(pr.pack, dA, lda, n, dBand);
@@ -482,7 +496,7 @@ int main(int argc, char** argv) {
           Events ev;
           ck(clEnqueueWriteBuffer(cl.q, dA, CL_TRUE, 0, bytes, A.data(), 0, nullptr, nullptr), "upload");
           const double p0 = now();
-          dense_to_band(cl, pr, dA, n, lda, B, rb, tile, dT, &ev);
+          dense_to_band(cl, pr, dA, n, lda, B, rb, tile, dT, dV, &ev);
           ck(clFinish(cl.q), "clFinish profiled stage 1");
           const double p1 = now();
           double sum[4] = {0, 0, 0, 0};
@@ -511,6 +525,7 @@ int main(int argc, char** argv) {
         }
         clReleaseMemObject(dA);
         clReleaseMemObject(dT);
+        clReleaseMemObject(dV);
         clReleaseMemObject(dBand);
         Row r{n, B, launches, median(tu), median(t1), median(tdl), median(t2), median(tbis), median(tt), ratio};
         rows.push_back(r);
