@@ -297,6 +297,8 @@ lai_add_svd_kernel(SNAPSHOT NAME lai_svd_jacobi SPEC "${PROJECT_SOURCE_DIR}/fact
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_bidiag SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_onestage.json" DTYPES f64 f32)
 # Singular values of the bidiagonal by bisection (values-only GPU SVD, docs/svd.md).
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_bisect SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_bisect.json" DTYPES f64 f32)
+# Stage 1 of the two-stage values-only GPU SVD: dense -> band by TSQR panels (docs/svd.md).
+lai_add_svd_kernel(SNAPSHOT NAME lai_svd_band SPEC "${PROJECT_SOURCE_DIR}/factors/svd/band_tsqr.json" DTYPES f64 f32)
 # The secular problem of the device-resident divide-and-conquer merges (docs/svd.md).
 lai_add_svd_kernel(SNAPSHOT NAME lai_svd_dc SPEC "${PROJECT_SOURCE_DIR}/factors/svd/bidiag_dc_secular.json" DTYPES f64 f32)
 

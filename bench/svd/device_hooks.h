@@ -45,6 +45,12 @@ std::vector<std::pair<std::string, double>> gpu_svd_stages(char job, int m, int 
                                                  {"download", t.download},
                                                  {"total", t.total},
                                                  {"launches", static_cast<double>(t.launches)}};
+  if (t.band > 0) {
+    r.insert(r.end(), {{"band", static_cast<double>(t.band)},
+                       {"band_reduce", t.band_reduce},
+                       {"band_download", t.band_download},
+                       {"band_chase", t.band_chase}});
+  }
   if (t.dc.merges > 0) {
     r.insert(r.end(), {{"dc_merges", static_cast<double>(t.dc.merges)},
                        {"dc_gpu_merges", static_cast<double>(t.dc.gpu_merges)},

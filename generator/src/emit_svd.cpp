@@ -47,14 +47,20 @@ const std::vector<Stage>& stages() {
       // The secular problem of the divide-and-conquer merges whose vectors
       // stay on the device (runtime/src/svd/dc_device.cpp).
       {"bidiagonal-dc", "opencl_svd_dc.cl.in", "opencl_svd_dc_kernel.cl.in", {"secular"}, {"WG", "PTS"}},
+      // Stage 1 of the two-stage values-only path: dense -> band by TSQR
+      // panels (runtime/src/svd/band_opencl.cpp; MINN and GROUP are host
+      // choices read from the same options).
+      {"dense-to-band", "opencl_svd_band.cl.in", "opencl_svd_band_kernel.cl.in", {"tsqr"},
+       {"B", "RB", "TILE", "MINN", "GROUP"}},
   };
   return s;
 }
 
-// Stages of the planned two-stage GPU SVD (docs/svd.md): named so a spec for
-// them gets a clear refusal instead of "unknown stage".
+// Stages of the two-stage GPU SVD still planned (docs/svd.md): named so a
+// spec for them gets a clear refusal instead of "unknown stage". (Stage 2,
+// band -> bidiagonal, runs on the host: runtime/src/svd/band_bidiag.h.)
 const std::set<std::string>& planned_stages() {
-  static const std::set<std::string> p{"dense-to-band", "band-to-bidiagonal", "back-transform", "qr-tall"};
+  static const std::set<std::string> p{"band-to-bidiagonal", "back-transform", "qr-tall"};
   return p;
 }
 
@@ -151,6 +157,26 @@ void check_dc_config(const Params& p, std::size_t elem, const std::string& where
   need((wg + pts) * static_cast<long long>(elem) <= 49152, "local memory (WG + PTS)*elem <= 48 KB");
 }
 
+// Stage dense-to-band: the rules its kernels' #error states; local memory
+// of the larger kernel, apply (V and a C tile of RB + 1 rows, T, W twice and
+// W2) or qr (the block, a reduction buffer, w, T).
+void check_band_config(const Params& p, std::size_t elem, const std::string& where) {
+  auto need = [&](bool ok, const std::string& rule) {
+    if (!ok) throw InputError(where + ": parameters violate " + rule);
+  };
+  const long long b = p.at("B"), rb = p.at("RB"), tile = p.at("TILE");
+  need(rb >= 4 && rb <= 256 && (rb & (rb - 1)) == 0, "RB (rows of a leaf block = work-group size) a power of 2 in [4, 256]");
+  need(b >= 2 && b % 2 == 0 && rb % b == 0 && rb / b >= 2, "B (bandwidth) even and dividing RB at least twice");
+  need(tile >= 2 && tile % 2 == 0 && tile <= 64, "TILE (columns of C per update work-group) even in [2, 64]");
+  need(p.at("MINN") >= 0, "MINN (smallest N of the two-stage values-only path; 0: never) >= 0");
+  need(p.at("GROUP") >= 1, "GROUP (sweeps per host thread of the bulge chase) >= 1");
+  const long long apply = b * (rb + 1) + tile * (rb + 1) + b * b + 3 * b * tile;
+  const long long qr = b * (rb + 1) + rb + b + b * b;
+  need(std::max(apply, qr) * static_cast<long long>(elem) <= 49152,
+       "local memory max((B + TILE)*(RB + 1) + B*B + 3*B*TILE, B*(RB + 1) + RB + B + B*B)*elem <= 48 KB (is " +
+           std::to_string(std::max(apply, qr) * static_cast<long long>(elem)) + " bytes)");
+}
+
 // The parameter rules of the spec's stage.
 void check_stage_config(const std::string& stage, const Params& p, std::size_t elem, const std::string& where) {
   if (stage == "bidiagonalize") {
@@ -159,6 +185,8 @@ void check_stage_config(const std::string& stage, const Params& p, std::size_t e
     check_bisect_config(p, elem, where);
   } else if (stage == "bidiagonal-dc") {
     check_dc_config(p, elem, where);
+  } else if (stage == "dense-to-band") {
+    check_band_config(p, elem, where);
   } else {
     check_config(p, elem, where);
   }
@@ -202,7 +230,7 @@ std::string emit_svd_kernel(const std::string& spec_path, Dtype d, const std::st
         throw InputError(where + ": stage \"" + sname +
                          "\" is part of the planned two-stage GPU SVD (docs/svd.md) and has no template yet");
       }
-      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched, bidiagonalize, bidiagonal-bisect or bidiagonal-dc)");
+      throw InputError(where + ": unknown stage \"" + sname + "\" (expected jacobi-batched, bidiagonalize, bidiagonal-bisect, bidiagonal-dc or dense-to-band)");
     }
     const std::string dt = dtype_name(d);
     const auto dtypes = j.at("dtypes").get<std::vector<std::string>>();

@@ -606,3 +606,79 @@ TEST(SvdGpu, BidiagTimingFromEnv) {
 }
 
 }  // namespace
+
+namespace {
+
+// The two-stage values-only route (band_opencl.h) forced with
+// LAI_SVD_TWO_STAGE=1 on the zoo's kinds and shapes, values only, under
+// three sets of band options: the spec's defaults (B 8, RB 128: one tree
+// level below 129 rows), B 16, and B 4 with leaf blocks of 16 rows (trees of
+// three levels at 150-200 rows, both orientations, n not a multiple of B).
+// Bound: LAPACK's ?gesdd values within 50 min(m,n) ulp s_max; sorted,
+// non-negative; the path names the route; the caller's padding untouched.
+// Then LAI_SVD_TWO_STAGE=0 gives the one-stage path back.
+template <class T>
+void run_two_stage_zoo(const char* dtype) {
+  std::mt19937_64 g(20261122);
+  const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+  const std::pair<const char*, int> option_sets[] = {
+      {"", 8}, {"-DB=16 -DRB=128 -DTILE=16", 16}, {"-DB=4 -DRB=16 -DTILE=6", 4}};
+  setenv("LAI_SVD_TWO_STAGE", "1", 1);
+  for (const auto& [opts, band] : option_sets) {
+    if (*opts != '\0') {
+      setenv("LAI_SVD_BAND_OPTIONS", opts, 1);
+    } else {
+      unsetenv("LAI_SVD_BAND_OPTIONS");
+    }
+    double worst = 0;
+    for (const char* kind : kKinds) {
+      for (const Shape& c : kShapes) {
+        const int m = c.m, n = c.n, k = std::min(m, n);
+        const Mat<T> A0 = svdtest::zoo_matrix<T>(kind, m, n, g);
+        const std::vector<T> s_ref = lapack_values(A0);
+        const std::string what = std::string(dtype) + " " + kind + " " + std::to_string(m) + "x" + std::to_string(n) +
+                                 " band options '" + opts + "'";
+        const int lda = m + 3;
+        std::vector<T> Ap(static_cast<std::size_t>(lda) * n, T(-7));
+        for (int j = 0; j < n; ++j)
+          for (int i = 0; i < m; ++i) Ap[i + static_cast<std::size_t>(j) * lda] = A0(i, j);
+        std::vector<T> s(k + 1, T(-1));
+        T dummy = 0;
+        int info = -99;
+        const lai_status st = gesvd<T>('N', 'N', m, n, Ap.data(), lda, s.data(), &dummy, 1, &dummy, 1, &info, &gpu);
+        ASSERT_EQ(st, LAI_SUCCESS) << what << ": " << lai_last_error();
+        ASSERT_EQ(info, 0) << what;
+        EXPECT_EQ(std::string(lai_svd_last_path()), "opencl:two-stage(b=" + std::to_string(band) + ")") << what;
+        EXPECT_EQ(s[k], T(-1)) << what << ": s written past min(m, n)";
+        for (int j = 0; j < n; ++j)
+          for (int i = m; i < lda; ++i) ASSERT_EQ(Ap[i + static_cast<std::size_t>(j) * lda], T(-7)) << what;
+        const double smax = k > 0 ? std::max<double>(s_ref[0], std::numeric_limits<T>::min()) : 1;
+        double ds = 0;
+        for (int i = 0; i < k; ++i) {
+          EXPECT_GE(s[i], T(0)) << what;
+          if (i > 0) {
+            EXPECT_LE(s[i], s[i - 1]) << what;
+          }
+          ds = std::max(ds, std::fabs(double(s[i]) - double(s_ref[i])) / (smax * k * svdtest::ulp<T>()));
+        }
+        EXPECT_LT(ds, svdtest::kThreshold) << what << ": singular values differ from LAPACK's";
+        worst = std::max(worst, ds);
+      }
+    }
+    std::cout << dtype << " two-stage (band options '" << opts << "') worst value ratio: " << worst << "\n";
+  }
+  unsetenv("LAI_SVD_BAND_OPTIONS");
+  setenv("LAI_SVD_TWO_STAGE", "0", 1);
+  Mat<T> A = svdtest::zoo_matrix<T>("random", 60, 50, g);
+  std::vector<T> s(50);
+  T dummy = 0;
+  int info = 0;
+  ASSERT_EQ(gesvd<T>('N', 'N', 60, 50, A.a.data(), A.ld(), s.data(), &dummy, 1, &dummy, 1, &info, &gpu), LAI_SUCCESS);
+  EXPECT_EQ(std::string(lai_svd_last_path()), "opencl:gebrd");
+  unsetenv("LAI_SVD_TWO_STAGE");
+}
+
+}  // namespace
+
+TEST(SvdGpu, TwoStageValuesZooF64) { run_two_stage_zoo<double>("f64"); }
+TEST(SvdGpu, TwoStageValuesZooF32) { run_two_stage_zoo<float>("f32"); }

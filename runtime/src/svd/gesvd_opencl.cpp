@@ -12,6 +12,7 @@
 // product needs an offset; that doubles its flops on average but keeps it
 // at GEMM speed.
 #include "svd/gesvd_opencl.h"
+#include "svd/band_opencl.h"
 #include "svd/bdsdc_hybrid.h"
 #include "svd/dc_device.h"
 #include "svd/bisect_opencl.h"
@@ -323,6 +324,45 @@ void gesvd_opencl(char jobu, char jobvt, int m, int n, T* A, int lda, T* s, T* U
   if (sexp != 0) launch(K.scale, static_cast<std::size_t>(M) * N, dA.get(), ldA, M, N, std::ldexp(T(1), -sexp));
   finish();
   tm.upload = seconds_since(t0);
+
+  // --- values only, two-stage (band_opencl.h): dense -> band on the device,
+  // band -> bidiagonal on the host, then the bisection on the device.
+  if (jobu == 'N' && jobvt == 'N' && two_stage_values_wanted<T>(rt, M, N)) {
+    t0 = Clock::now();
+    std::vector<T> d(N), e(std::max(1, N));
+    TwoStageTimes ts;
+    two_stage_bidiagonal<T>(rt, M, N, dA.get(), ldA, d.data(), e.data(), &ts);
+    if (N > 0) e[N - 1] = 0;
+    tm.bidiagonalize = seconds_since(t0);
+    tm.bidiagonalize_enqueue = ts.stage1;
+    tm.band = ts.band;
+    tm.band_reduce = ts.stage1;
+    tm.band_download = ts.download;
+    tm.band_chase = ts.stage2;
+    launch.launches += ts.launches;
+    t0 = Clock::now();
+    ocl::PooledBuffer dd = ocl::acquire_buffer(rt, es * N), de = ocl::acquire_buffer(rt, es * N),
+                      ds = ocl::acquire_buffer(rt, es * N);
+    ocl::check(clEnqueueWriteBuffer(rt.queue, dd.get(), CL_FALSE, 0, es * N, d.data(), 0, nullptr, nullptr),
+               "clEnqueueWriteBuffer(d)", dev);
+    ocl::check(clEnqueueWriteBuffer(rt.queue, de.get(), CL_TRUE, 0, es * N, e.data(), 0, nullptr, nullptr),
+               "clEnqueueWriteBuffer(e)", dev);
+    cl_event bev = nullptr;
+    bidiag_values_device<T>(rt, N, dd.get(), de.get(), ds.get(), launch.profile ? &bev : nullptr);
+    launch.record("bisect", bev);
+    ocl::check(clEnqueueReadBuffer(rt.queue, ds.get(), CL_TRUE, 0, es * N, d.data(), 0, nullptr, nullptr),
+               "clEnqueueReadBuffer(s)", dev);
+    tm.host_bidiag_svd = seconds_since(t0);
+    t0 = Clock::now();
+    for (int i = 0; i < k; ++i) s[i] = sexp != 0 ? std::ldexp(d[i], sexp) : d[i];
+    tm.download = seconds_since(t0);
+    tm.total = seconds_since(t_start);
+    if (launch.profile) finish();
+    tm.launches = launch.launches;
+    for (const auto& [name, v] : launch.kernel_s) tm.kernels.push_back({name, v.first, v.second});
+    if (times != nullptr) *times = tm;
+    return;
+  }
 
   // --- bidiagonalization (dgebrd with dlabrd panels)
   t0 = Clock::now();

@@ -1,7 +1,8 @@
 // lai_?gesvd on the OpenCL device (docs/svd.md, "GPU SVD for large
 // matrices"): one-stage Golub-Kahan bidiagonalization on the device (kernels
 // generated from factors/svd/bidiag_onestage.json, trailing updates by the
-// GEMM leaf), the bidiagonal SVD (values only: bisection on the device;
+// GEMM leaf) or, for values only from N = MINN of factors/svd/band_tsqr.json
+// on, the two-stage reduction (band_opencl.h), the bidiagonal SVD (values only: bisection on the device;
 // with vectors: divide and conquer with the merges' products on the device,
 // bdsdc_hybrid.h, on a GPU from n = 513, else LAPACK ?bdsdc; LAI_SVD_DC =
 // hybrid | lapack forces one), the back-transformation
@@ -33,6 +34,12 @@ struct GpuSvdStageTimes {
   double download = 0;        // results to the caller's arrays
   double total = 0;
   long long launches = 0;     // kernel enqueues (GEMMs included)
+  // Values only through the two-stage route (band_opencl.h): bidiagonalize
+  // is then band_reduce + band_download + band_chase; band is its B.
+  int band = 0;
+  double band_reduce = 0;     // device: dense -> band
+  double band_download = 0;   // the band to the host
+  double band_chase = 0;      // host: band -> bidiagonal
   // Inside host_bidiag_svd with vectors and bdsdc_hybrid: its merges and
   // the seconds of its parts, summed over threads (bdsdc_hybrid.h).
   HybridDcStats dc;

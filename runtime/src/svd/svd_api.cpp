@@ -43,8 +43,11 @@ int gesvd_checked(char ju, char jv, int m, int n, T* A, int lda, T* s, T* U, int
     try {
       // NaN/Inf and max |A| are checked by the upload's copying threads
       // (gesvd_opencl.h, max_abs < 0): no host pass of its own over A.
-      gesvd_opencl<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, nullptr, T(-1));
-      record_path("opencl:gebrd");
+      GpuSvdStageTimes t;
+      gesvd_opencl<T>(ju, jv, m, n, A, lda, s, U, ldu, VT, ldvt, info, &t, T(-1));
+      // Which reduction ran: the one-stage dgebrd-like one, or for values
+      // only the two-stage one (band_opencl.h) with its bandwidth.
+      record_path(t.band > 0 ? "opencl:two-stage(b=" + std::to_string(t.band) + ")" : std::string("opencl:gebrd"));
       return 0;
     } catch (const lai::Error& e) {
       if (e.status() == LAI_ERROR_NOT_FINITE) throw;  // the input's fault: no fallback
