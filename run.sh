@@ -94,8 +94,8 @@ run_tests() {
   (cd "$asan" && ctest --output-on-failure -j "$JOBS" -L parsers)
   # The runtime's CPU threading (par2/split2 teams and their CPU placement,
   # concurrent callers, per-thread errors and workspaces) under
-  # ThreadSanitizer: the library, test_runtime and part of test_svd_gpu
-  # (about 3 minutes).
+  # ThreadSanitizer: the library, test_runtime, part of test_svd_gpu and the
+  # bulge chase's thread tests (about 4 minutes).
   # OpenBLAS is not instrumented and its thread pool synchronises through
   # spin flags TSan cannot see, so it runs single-threaded here; our own
   # threads (the teams, the callers) are what is checked. No target_clones:
@@ -106,7 +106,7 @@ run_tests() {
         -DCMAKE_CXX_FLAGS="-fsanitize=thread -DLAI_NO_TARGET_CLONES" \
         -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread \
         -DLAI_BUILD_BENCH=OFF -DLAI_WITH_CLANG_VERIFY=OFF -DLAI_FACTORS_DIR="$LAI_FACTORS_DIR" >/dev/null
-  cmake --build "$tsan" -j "$JOBS" --target test_runtime test_svd_gpu
+  cmake --build "$tsan" -j "$JOBS" --target test_runtime test_svd_gpu test_band_bidiag
   OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" "$tsan/tests/runtime/test_runtime" \
     --gtest_filter='FastGemm.*:Threads.ConcurrentGemm*:Threads.LastError*:BatchedCpu.*'
   # The GPU SVD's host threads: the divide and conquer's parallel halves and
@@ -114,6 +114,9 @@ run_tests() {
   # helper threads and their barrier, the upload's NaN/Inf visitor.
   OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" LAI_OPENCL_CACHE_DIR="$tsan/cl-cache" \
     "$tsan/tests/svd/test_svd_gpu" --gtest_filter='BdsdcHybrid.*:Staging.Col*:Staging.Below*:Staging.NonFinite*'
+  # The two-stage SVD's bulge chase: sweeps pipelined over host threads that
+  # wait on each other's progress counters (svd/band_bidiag.h).
+  TSAN_OPTIONS="halt_on_error=1" "$tsan/tests/svd/test_band_bidiag" --gtest_filter='BandBidiag.EveryThreadCount*'
 }
 
 case "${1:-}" in
