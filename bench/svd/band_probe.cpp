@@ -30,41 +30,16 @@
 #include <thread>
 #include <vector>
 
+#include "probe_util.h"
 #include "svd/band_bidiag.h"
 
 extern "C" char* openblas_get_config(void);
 
 namespace {
 
-std::vector<int> parse_list(const char* arg, const char* name) {
-  std::vector<int> out;
-  std::stringstream ss(arg);
-  std::string tok;
-  while (std::getline(ss, tok, ',')) {
-    char* end = nullptr;
-    const long v = std::strtol(tok.c_str(), &end, 10);
-    if (tok.empty() || *end != '\0' || v < 0 || v > 1000000) {
-      std::fprintf(stderr, "lai-probe-band: %s: '%s' is not a count in [0, 1000000]\n", name, tok.c_str());
-      std::exit(2);
-    }
-    out.push_back(static_cast<int>(v));
-  }
-  if (out.empty()) {
-    std::fprintf(stderr, "lai-probe-band: %s: empty list\n", name);
-    std::exit(2);
-  }
-  return out;
-}
-
-double now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-}
+std::vector<int> parse_list(const char* arg, const char* name) { return lai_probe::parse_list("lai-probe-band", arg, name); }
+using lai_probe::median;
+using lai_probe::now;
 
 std::string cpu_model() {
   std::ifstream f("/proc/cpuinfo");

@@ -1,6 +1,10 @@
-// lai-probe-two-stage: a prototype of the planned two-stage values-only SVD
-// (docs/svd.md, "Planned"), timed stage by stage, to decide whether it can
-// beat the one-stage path before its kernels move into templates and specs.
+// lai-probe-two-stage: the two-stage values-only SVD (docs/svd.md,
+// "Two-stage values-only route") taken apart, stage by stage, with the
+// library's stage-1 kernels (lai_svd_band_f64, generated from
+// factors/svd/band_tsqr.json) built under this probe's -D options, to time
+// and profile them outside lai_?gesvd. It began (session 14, runs 72-74) as
+// the prototype that decided the design, with its own copy of the kernels;
+// runtime/src/svd/band_opencl.cpp is the library's driver of the same steps.
 //
 //   stage 1 (device): dense -> upper band of bandwidth B. For each panel of
 //     B columns: QR of the column panel by TSQR (leaf blocks of RB rows
@@ -8,18 +12,15 @@
 //     that each stack RB/B of them), the trailing matrix updated by each
 //     level's compact-WY block (I - V T V^T)^T; then the same for the row
 //     panel (LQ, the kernels on the transposed view) and the trailing matrix
-//     from the right. Two launches per tree level and side: about 12 per
-//     panel of 16 columns at n = 4096 instead of the one-stage path's 4 per
-//     column (docs/results.md, session 11).
+//     from the right. Two launches per tree level and side.
 //   download of the band ((B + 1) n entries);
 //   stage 2 (host): band -> bidiagonal by bulge chasing (svd/band_bidiag.h);
 //   singular values of the bidiagonal on the device by the library's
-//     bisection (svd/bisect_opencl.h), as the one-stage values-only path does.
+//     bisection (svd/bisect_opencl.h).
 // Check: the values against LAPACK ?gesdd on the same matrix, max |s - s_ref|
 // / (s_max n ulp) < 50 (LAPACK's ddrvbd bound); exit 1 if it fails.
-// f64 only; no scaling of huge or tiny matrices yet (a prototype: uniform
-// [-1, 1] entries). The kernels here are hand-written on purpose: if the
-// numbers hold they become templates/opencl_svd_band.cl.in under a spec.
+// f64, uniform [-1, 1] entries (no scaling: lai_?gesvd scales A first). The
+// upload is a plain pageable write (the library's is staged and faster).
 //   lai-probe-two-stage [--sizes 1024,2048,4096] [--bands 16] [--threads 0]
 //                       [--group 1] [--reps 3] [--tile 16] [--rb 128]
 //                       [--check-max-n 4096] [--json FILE] [--profile]
@@ -42,193 +43,17 @@
 #include <thread>
 #include <vector>
 
+#include "opencl/gpu.h"
+#include "probe_util.h"
 #include "svd/band_bidiag.h"
+#include "svd/band_opencl.h"
 #include "svd/bisect_opencl.h"
 
 namespace {
 
-const char* kSource = R"CLC(
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
-// B: band width and panel width; RB: rows of a leaf block = work-group size;
-// a tree node stacks F = RB / B children's B x B R factors.
-#define F (RB / B)
-#define LDL (RB + 1)
-
-// Operand element (row, col): A(r0 + row, c0 + col), or on the transposed
-// view (trans: the row panel and the right update) A(c0 + col, r0 + row).
-inline size_t aidx(const int trans, const int r0, const int c0, const int row, const int col, const int lda) {
-  return trans ? (size_t)(c0 + col) + (size_t)(r0 + row) * (size_t)lda
-               : (size_t)(r0 + row) + (size_t)(c0 + col) * (size_t)lda;
-}
-// Stacked row s of group g: chunks of ch rows, child c at g*gs + c*cs.
-inline int srow(const int s, const int g, const int ch, const int cs, const int gs, const int nrows) {
-  const int row = g * gs + (s / ch) * cs + (s % ch);
-  return row < nrows ? row : -1;
-}
-
-// Element e of a RB x W block as (stacked row, column), so that consecutive
-// items read consecutive addresses of A in both orientations.
-#define ROW_OF(e, W) (trans ? (e) / (W) : (e) % RB)
-#define COL_OF(e, W) (trans ? (e) % (W) : (e) / RB)
-
-// Householder QR of one group's RB x B stacked rows (tri: each chunk of B rows
-// is an R factor, only its upper triangle is read). Writes R on and above
-// the diagonal back to A (V below it), V (unit diagonal, zeros above) to
-// Vbuf + vofs + g RB B (column-major, contiguous for the update) and T
-// (forward, columnwise: Q = I - V T V^T, row-major) to Tbuf + tofs + g B^2.
-__kernel __attribute__((reqd_work_group_size(RB, 1, 1)))
-void tsqr_qr(__global double* A, const int lda, const int trans, const int r0, const int c0, const int nrows,
-             const int ncols, const int ch, const int cs, const int gs, const int tri, __global double* Tbuf,
-             const int tofs, __global double* Vbuf, const int vofs) {
-  __local double P[B * LDL];
-  __local double red[RB];
-  __local double w[B];
-  __local double T[B * B];
-  const int s = get_local_id(0), g = get_group_id(0);
-  for (int e = s; e < RB * B; e += RB) {
-    const int ss = ROW_OF(e, B), k = COL_OF(e, B);
-    const int row = srow(ss, g, ch, cs, gs, nrows);
-    double x = 0.0;
-    if (row >= 0 && k < ncols && (tri == 0 || k >= ss % ch)) x = A[aidx(trans, r0, c0, row, k, lda)];
-    P[k * LDL + ss] = x;
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  // Column k: one reduction gives the norm below the diagonal (c = k), the
-  // products x^T P(:, c) with the columns to its right (c > k, from which
-  // v^T P(:, c) = P(k, c) + scal x^T P(:, c), v = (1; scal x)) and x^T V(:, c)
-  // with the reflectors to its left (c < k, for T's column k): four
-  // barriers per column.
-  for (int k = 0; k < B; ++k) {
-    {
-      const int c = s % B, q = s / B;
-      double acc = 0.0;
-      for (int r = max(q * B, k + 1); r < q * B + B; ++r) acc += P[k * LDL + r] * P[c * LDL + r];
-      red[s] = acc;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (s < B) {
-      double acc = 0.0;
-      for (int q = 0; q < F; ++q) acc += red[q * B + s];
-      w[s] = acc;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    // Every item derives the same reflector from w[k] and P(k, k).
-    const double alpha = P[k * LDL + k], ssq = w[k];
-    double tau = 0.0, scal = 0.0, beta = alpha;
-    if (ssq > 0.0) {
-      beta = -copysign(sqrt(alpha * alpha + ssq), alpha);
-      tau = (beta - alpha) / beta;
-      scal = 1.0 / (alpha - beta);
-    }
-    double wc[B];
-    for (int c = 0; c < B; ++c) wc[c] = c > k ? tau * (P[c * LDL + k] + scal * w[c]) : 0.0;
-    // T(j, k) = -tau sum_{l = j}^{k-1} T(j, l) (V(:, l)^T v), V(:, l)^T v = V(k, l) + scal x^T V(:, l).
-    double tk = 0.0;
-    if (s < k) {
-      for (int l = s; l < k; ++l) tk += T[s * B + l] * (P[l * LDL + k] + scal * w[l]);
-      tk *= -tau;
-    }
-    const double xs = P[k * LDL + s];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (s < B) T[s * B + k] = s < k ? tk : (s == k ? tau : 0.0);
-    if (s >= k) {
-      const double v = s == k ? 1.0 : scal * xs;
-      for (int c = k + 1; c < B; ++c) P[c * LDL + s] -= v * wc[c];
-      P[k * LDL + s] = s == k ? beta : v;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  for (int e = s; e < RB * B; e += RB) {
-    const int ss = ROW_OF(e, B), k = COL_OF(e, B);
-    const int row = srow(ss, g, ch, cs, gs, nrows);
-    if (row >= 0 && k < ncols) A[aidx(trans, r0, c0, row, k, lda)] = P[k * LDL + ss];
-  }
-  for (int e = s; e < RB * B; e += RB) {
-    const int ss = e % RB, k = e / RB;
-    const int row = srow(ss, g, ch, cs, gs, nrows);
-    Vbuf[vofs + g * RB * B + e] = (row >= 0 && k < ncols) ? (ss == k ? 1.0 : (ss > k ? P[k * LDL + ss] : 0.0)) : 0.0;
-  }
-  for (int e = s; e < B * B; e += RB) Tbuf[tofs + g * B * B + e] = T[e];
-}
-
-// C <- (I - V T V^T)^T C on one group's stacked rows and one tile of TILE
-// columns of C (C's rows are the panel's rows: same stacking).
-__kernel __attribute__((reqd_work_group_size(RB, 1, 1)))
-void tsqr_apply(__global double* A, const int lda, const int trans, const int nrows, const int cr0, const int cc0,
-                const int ccols, const int ch, const int cs, const int gs, __global const double* Tbuf, const int tofs,
-                __global const double* Vbuf, const int vofs) {
-  __local double V[B * LDL];
-  __local double C[TILE * LDL];
-  __local double T[B * B];
-  __local double W[2 * B * TILE];
-  __local double W2[B * TILE];
-  const int s = get_local_id(0), g = get_group_id(0), t0 = get_group_id(1) * TILE;
-  for (int e = s; e < RB * B; e += RB) V[(e / RB) * LDL + e % RB] = Vbuf[vofs + g * RB * B + e];
-  for (int e = s; e < RB * TILE; e += RB) {
-    const int ss = ROW_OF(e, TILE), t = COL_OF(e, TILE);
-    const int rr = srow(ss, g, ch, cs, gs, nrows);
-    double x = 0.0;
-    if (rr >= 0 && t0 + t < ccols) x = A[aidx(trans, cr0, cc0, rr, t0 + t, lda)];
-    C[t * LDL + ss] = x;
-  }
-  for (int e = s; e < B * B; e += RB) T[e] = Tbuf[tofs + g * B * B + e];
-  barrier(CLK_LOCAL_MEM_FENCE);
-  // W = V^T C in 2 x 2 blocks, each over one half of the rows (B TILE / 4
-  // blocks x 2 halves <= RB items when B TILE <= 2 RB), halves summed after.
-  {
-    const int nblk = (B / 2) * (TILE / 2);
-    for (int e = s; e < 2 * nblk; e += RB) {
-      const int blk = e % nblk, h = e / nblk;
-      const int k = (blk % (B / 2)) * 2, t = (blk / (B / 2)) * 2;
-      double a00 = 0.0, a01 = 0.0, a10 = 0.0, a11 = 0.0;
-      for (int r = h * (RB / 2); r < (h + 1) * (RB / 2); ++r) {
-        const double v0 = V[k * LDL + r], v1 = V[(k + 1) * LDL + r];
-        const double c0v = C[t * LDL + r], c1v = C[(t + 1) * LDL + r];
-        a00 += v0 * c0v;
-        a01 += v0 * c1v;
-        a10 += v1 * c0v;
-        a11 += v1 * c1v;
-      }
-      __local double* Wh = W + h * B * TILE;
-      Wh[k * TILE + t] = a00;
-      Wh[k * TILE + t + 1] = a01;
-      Wh[(k + 1) * TILE + t] = a10;
-      Wh[(k + 1) * TILE + t + 1] = a11;
-    }
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int e = s; e < B * TILE; e += RB) {
-    const int k = e / TILE, t = e % TILE;
-    double acc = 0.0;
-    for (int l = 0; l <= k; ++l) acc += T[l * B + k] * (W[l * TILE + t] + W[B * TILE + l * TILE + t]);
-    W2[k * TILE + t] = acc;
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  {
-    double vr[B];
-    for (int k = 0; k < B; ++k) vr[k] = V[k * LDL + s];
-    for (int t = 0; t < TILE; ++t) {
-      double acc = 0.0;
-      for (int k = 0; k < B; ++k) acc += vr[k] * W2[k * TILE + t];
-      C[t * LDL + s] -= acc;
-    }
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int e = s; e < RB * TILE; e += RB) {
-    const int ss = ROW_OF(e, TILE), t = COL_OF(e, TILE);
-    const int rr = srow(ss, g, ch, cs, gs, nrows);
-    if (rr >= 0 && t0 + t < ccols) A[aidx(trans, cr0, cc0, rr, t0 + t, lda)] = C[t * LDL + ss];
-  }
-}
-
-// The upper band of A (bandwidth B) in LAPACK band storage, ld B + 1.
-__kernel void pack_band(__global const double* A, const int lda, const int n, __global double* band) {
-  const int i = get_global_id(0), c = get_global_id(1);
-  if (i > B || c >= n) return;
-  const int r = c - B + i;
-  band[i + c * (B + 1)] = r >= 0 ? A[r + (size_t)c * lda] : 0.0;
-}
-)CLC";
+// The library's stage-1 kernels (generated from factors/svd/band_tsqr.json,
+// templates/opencl_svd_band*.cl.in), built here with this probe's -D options.
+const char* kProgram = "lai_svd_band_f64";
 
 struct Fail {
   std::string what;
@@ -237,34 +62,11 @@ void ck(cl_int rc, const char* what) {
   if (rc != CL_SUCCESS) throw Fail{std::string(what) + " returned " + std::to_string(rc)};
 }
 
-double now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-}
-
 std::vector<int> parse_list(const char* arg, const char* name) {
-  std::vector<int> out;
-  std::stringstream ss(arg);
-  std::string tok;
-  while (std::getline(ss, tok, ',')) {
-    char* end = nullptr;
-    const long v = std::strtol(tok.c_str(), &end, 10);
-    if (tok.empty() || *end != '\0' || v < 0 || v > 1000000) {
-      std::fprintf(stderr, "lai-probe-two-stage: %s: '%s' is not a count in [0, 1000000]\n", name, tok.c_str());
-      std::exit(2);
-    }
-    out.push_back(static_cast<int>(v));
-  }
-  if (out.empty()) {
-    std::fprintf(stderr, "lai-probe-two-stage: %s: empty list\n", name);
-    std::exit(2);
-  }
-  return out;
+  return lai_probe::parse_list("lai-probe-two-stage", arg, name);
 }
+using lai_probe::median;
+using lai_probe::now;
 
 struct Cl {
   cl_device_id dev = nullptr;
@@ -307,33 +109,23 @@ struct Events {
 int dense_to_band(const Cl& cl, const Prog& pr, cl_mem A, int n, int lda, int B, int RB, int TILE, cl_mem Tbuf,
                   cl_mem Vbuf, Events* prof = nullptr) {
   int launches = 0;
-  const int F = RB / B;
   const size_t wg = static_cast<size_t>(RB);
   // One side: QR of the panel (nrows x ncols at pr0/pc0) and the update of C.
   auto side = [&](int trans, int pr0, int pc0, int nrows, int ncols, int cr0, int cc0, int ccols) {
-    int groups = (nrows + RB - 1) / RB, ch = RB, cs = RB, gs = RB, tri = 0, tofs = 0, vofs = 0;
-    for (;;) {
-      set_args(pr.qr, A, lda, trans, pr0, pc0, nrows, ncols, ch, cs, gs, tri, Tbuf, tofs, Vbuf, vofs);
-      const size_t gq = static_cast<size_t>(groups) * wg;
-      ck(clEnqueueNDRangeKernel(cl.q, pr.qr, 1, nullptr, &gq, &wg, 0, nullptr, prof ? prof->next(tri) : nullptr),
-         "enqueue tsqr_qr");
+    for (const lai::svd::TsqrLevel& l : lai::svd::tsqr_levels(nrows, B, RB)) {
+      set_args(pr.qr, A, lda, trans, pr0, pc0, nrows, ncols, l.ch, l.cs, l.gs, l.tri, Tbuf, l.tofs, Vbuf, l.vofs);
+      const size_t gq = static_cast<size_t>(l.groups) * wg;
+      ck(clEnqueueNDRangeKernel(cl.q, pr.qr, 1, nullptr, &gq, &wg, 0, nullptr, prof ? prof->next(l.tri) : nullptr),
+         "enqueue qr");
       ++launches;
       if (ccols > 0) {
-        set_args(pr.apply, A, lda, trans, nrows, cr0, cc0, ccols, ch, cs, gs, Tbuf, tofs, Vbuf, vofs);
-        const size_t ga[2] = {static_cast<size_t>(groups) * wg, static_cast<size_t>((ccols + TILE - 1) / TILE)};
+        set_args(pr.apply, A, lda, trans, nrows, cr0, cc0, ccols, l.ch, l.cs, l.gs, Tbuf, l.tofs, Vbuf, l.vofs);
+        const size_t ga[2] = {static_cast<size_t>(l.groups) * wg, static_cast<size_t>((ccols + TILE - 1) / TILE)};
         const size_t la[2] = {wg, 1};
-        ck(clEnqueueNDRangeKernel(cl.q, pr.apply, 2, nullptr, ga, la, 0, nullptr, prof ? prof->next(2 + tri) : nullptr),
-           "enqueue tsqr_apply");
+        ck(clEnqueueNDRangeKernel(cl.q, pr.apply, 2, nullptr, ga, la, 0, nullptr, prof ? prof->next(2 + l.tri) : nullptr),
+           "enqueue apply");
         ++launches;
       }
-      if (groups == 1) break;
-      tofs += groups * B * B;
-      vofs += groups * RB * B;
-      cs = gs;
-      gs = cs * F;
-      ch = B;
-      tri = 1;
-      groups = (groups + F - 1) / F;
     }
   };
   for (int j = 0; j < n; j += B) {
@@ -429,7 +221,8 @@ int main(int argc, char** argv) {
       Prog pr;
       const std::string opts =
           "-DB=" + std::to_string(B) + " -DRB=" + std::to_string(rb) + " -DTILE=" + std::to_string(tile);
-      pr.p = clCreateProgramWithSource(cl.ctx, 1, &kSource, nullptr, &rc);
+      const char* src = lai::ocl::gpu_source(kProgram);
+      pr.p = clCreateProgramWithSource(cl.ctx, 1, &src, nullptr, &rc);
       ck(rc, "clCreateProgramWithSource");
       const double tb = now();
       rc = clBuildProgram(pr.p, 1, &cl.dev, opts.c_str(), nullptr, nullptr);
@@ -438,12 +231,12 @@ int main(int argc, char** argv) {
         clGetProgramBuildInfo(pr.p, cl.dev, CL_PROGRAM_BUILD_LOG, log.size() - 1, log.data(), nullptr);
         throw Fail{std::string("clBuildProgram: ") + log.data()};
       }
-      pr.qr = clCreateKernel(pr.p, "tsqr_qr", &rc);
-      ck(rc, "clCreateKernel tsqr_qr");
-      pr.apply = clCreateKernel(pr.p, "tsqr_apply", &rc);
-      ck(rc, "clCreateKernel tsqr_apply");
-      pr.pack = clCreateKernel(pr.p, "pack_band", &rc);
-      ck(rc, "clCreateKernel pack_band");
+      pr.qr = clCreateKernel(pr.p, (std::string(kProgram) + "_tsqr_qr").c_str(), &rc);
+      ck(rc, "clCreateKernel qr");
+      pr.apply = clCreateKernel(pr.p, (std::string(kProgram) + "_tsqr_apply").c_str(), &rc);
+      ck(rc, "clCreateKernel apply");
+      pr.pack = clCreateKernel(pr.p, (std::string(kProgram) + "_tsqr_pack").c_str(), &rc);
+      ck(rc, "clCreateKernel pack");
       std::fprintf(stderr, "build B=%d: %.1f s\n", B, now() - tb);
       for (int n : sizes) {
         const int lda = n;

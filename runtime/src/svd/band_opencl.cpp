@@ -46,6 +46,23 @@ void set_args(cl_kernel k, const std::string& dev, const Args&... args) {
 
 }  // namespace
 
+std::vector<TsqrLevel> tsqr_levels(int nrows, int B, int RB) {
+  std::vector<TsqrLevel> out;
+  const int F = RB / B;
+  TsqrLevel l{(nrows + RB - 1) / RB, RB, RB, RB, 0, 0, 0};
+  for (;;) {
+    out.push_back(l);
+    if (l.groups <= 1) return out;
+    l.tofs += l.groups * B * B;
+    l.vofs += l.groups * RB * B;
+    l.cs = l.gs;
+    l.gs = l.cs * F;
+    l.ch = B;
+    l.tri = 1;
+    l.groups = (l.groups + F - 1) / F;
+  }
+}
+
 template <class T>
 bool two_stage_values_wanted(const ocl::Runtime& rt, int M, int N) {
   (void)M;
@@ -64,7 +81,6 @@ void two_stage_bidiagonal(const ocl::Runtime& rt, int M, int N, cl_mem A, int ld
   const std::string options = band_options<T>(rt);
   const int B = ocl::kernel_param(src, options, "B"), RB = ocl::kernel_param(src, options, "RB"),
             TILE = ocl::kernel_param(src, options, "TILE"), GROUP = ocl::kernel_param(src, options, "GROUP");
-  const int F = RB / B;
   tm.band = B;
   const cl_program p = ocl::get_program(rt, src, options);
   auto make = [&](const char* name) {
@@ -87,29 +103,23 @@ void two_stage_bidiagonal(const ocl::Runtime& rt, int M, int N, cl_mem A, int ld
   // One side: the QR of the panel (nrows x ncols of the operand at pr0, pc0)
   // level by level, each level's update of C (ccols columns at cr0, cc0).
   auto side = [&](int trans, int pr0, int pc0, int nrows, int ncols, int cr0, int cc0, int ccols) {
-    int groups = (nrows + RB - 1) / RB, ch = RB, cs = RB, gs = RB, tri = 0, tofs = 0, vofs = 0;
-    for (;;) {
-      set_args(kqr.get(), dev, A, lda, trans, pr0, pc0, nrows, ncols, ch, cs, gs, tri, Tbuf, tofs, Vbuf, vofs);
-      const std::size_t gq = static_cast<std::size_t>(groups) * wg;
+    for (const TsqrLevel& l : tsqr_levels(nrows, B, RB)) {
+      set_args(kqr.get(), dev, A, lda, trans, pr0, pc0, nrows, ncols, l.ch, l.cs, l.gs, l.tri, Tbuf, l.tofs, Vbuf,
+               l.vofs);
+      const std::size_t gq = static_cast<std::size_t>(l.groups) * wg;
       ocl::check(clEnqueueNDRangeKernel(rt.queue, kqr.get(), 1, nullptr, &gq, &wg, 0, nullptr, nullptr),
                  "clEnqueueNDRangeKernel(lai_svd_band qr)", dev);
       ++tm.launches;
       if (ccols > 0) {
-        set_args(kapply.get(), dev, A, lda, trans, nrows, cr0, cc0, ccols, ch, cs, gs, Tbuf, tofs, Vbuf, vofs);
-        const std::size_t ga[2] = {static_cast<std::size_t>(groups) * wg, static_cast<std::size_t>((ccols + TILE - 1) / TILE)};
+        set_args(kapply.get(), dev, A, lda, trans, nrows, cr0, cc0, ccols, l.ch, l.cs, l.gs, Tbuf, l.tofs, Vbuf,
+                 l.vofs);
+        const std::size_t ga[2] = {static_cast<std::size_t>(l.groups) * wg,
+                                   static_cast<std::size_t>((ccols + TILE - 1) / TILE)};
         const std::size_t la[2] = {wg, 1};
         ocl::check(clEnqueueNDRangeKernel(rt.queue, kapply.get(), 2, nullptr, ga, la, 0, nullptr, nullptr),
                    "clEnqueueNDRangeKernel(lai_svd_band apply)", dev);
         ++tm.launches;
       }
-      if (groups == 1) break;
-      tofs += groups * B * B;
-      vofs += groups * RB * B;
-      cs = gs;
-      gs = cs * F;
-      ch = B;
-      tri = 1;
-      groups = (groups + F - 1) / F;
     }
   };
 

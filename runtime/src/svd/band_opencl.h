@@ -18,6 +18,8 @@
 // host thread of the chase takes at a time.
 #pragma once
 
+#include <vector>
+
 #include "opencl/cl_api.h"
 
 namespace lai::ocl {
@@ -34,6 +36,16 @@ struct TwoStageTimes {
   int band = 0;         // B
   int threads = 0;      // host threads of stage 2
 };
+
+// One level of a panel's TSQR tree, as the kernels take it: `groups`
+// work-groups; stacked row s of group g is operand row g*gs + (s/ch)*cs + s%ch;
+// tri: its chunks are the children's R factors; tofs, vofs: its groups' T
+// and V in the side's T and V buffers (elements). Leaves first, then levels
+// that stack RB/B children each, up to one group.
+struct TsqrLevel {
+  int groups, ch, cs, gs, tri, tofs, vofs;
+};
+std::vector<TsqrLevel> tsqr_levels(int nrows, int B, int RB);
 
 // Whether the values-only GPU path takes the two-stage route for an M x N
 // (M >= N) problem: LAI_SVD_TWO_STAGE=0 never, =1 always (tests, benchmark);
