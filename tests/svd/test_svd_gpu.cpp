@@ -682,3 +682,38 @@ void run_two_stage_zoo(const char* dtype) {
 
 TEST(SvdGpu, TwoStageValuesZooF64) { run_two_stage_zoo<double>("f64"); }
 TEST(SvdGpu, TwoStageValuesZooF32) { run_two_stage_zoo<float>("f32"); }
+
+// The two-stage route's kernels fail to build (B = 3 trips their #error):
+// AUTO falls back to the CPU naming the rule and gets LAPACK's values; the
+// forced GPU reports LAI_ERROR_OPENCL_BUILD, writes nothing to s, leaves A.
+TEST(SvdGpu, TwoStageBuildFailureFallsBackOrReports) {
+  std::mt19937_64 g(11);
+  const Mat<double> A0 = svdtest::random_matrix<double>(60, 50, 1.0, g);
+  const std::vector<double> s_ref = lapack_values(A0);
+  EnvGuard e("LAI_SVD_GPU_MIN", "1"), t("LAI_SVD_TWO_STAGE", "1"), o("LAI_SVD_BAND_OPTIONS", "-DB=3");
+  double dummy = 0;
+  int info = 0;
+  {
+    const lai_svd_options aut{LAI_BACKEND_AUTO, LAI_SVD_DRIVER_AUTO};
+    Mat<double> A = A0;
+    std::vector<double> s(50, -1.0);
+    ASSERT_EQ(lai_dgesvd_ex('N', 'N', 60, 50, A.a.data(), 60, s.data(), &dummy, 1, &dummy, 1, &info, &aut), LAI_SUCCESS)
+        << lai_last_error();
+    EXPECT_EQ(std::string(lai_svd_last_path()), "cpu:dgesdd");
+    const std::string why = lai_svd_fallback_reason();
+    EXPECT_NE(why.find("OpenCL GPU SVD failed"), std::string::npos) << why;
+    EXPECT_NE(why.find("B (bandwidth) must be even"), std::string::npos) << why;
+    for (int i = 0; i < 50; ++i) EXPECT_NEAR(s[i], s_ref[i], 50 * 50 * svdtest::ulp<double>() * s_ref[0]);
+  }
+  {
+    const lai_svd_options gpu{LAI_BACKEND_OPENCL, LAI_SVD_DRIVER_AUTO};
+    Mat<double> A = A0;
+    std::vector<double> s(50, -1.0);
+    EXPECT_EQ(lai_dgesvd_ex('N', 'N', 60, 50, A.a.data(), 60, s.data(), &dummy, 1, &dummy, 1, &info, &gpu),
+              LAI_ERROR_OPENCL_BUILD)
+        << lai_last_error();
+    EXPECT_NE(std::string(lai_last_error()).find("nothing was written"), std::string::npos) << lai_last_error();
+    for (double x : s) ASSERT_EQ(x, -1.0);
+    EXPECT_EQ(A.a, A0.a);
+  }
+}

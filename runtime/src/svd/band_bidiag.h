@@ -20,12 +20,14 @@
 // same step works on, so the matrix stays within rows c - 2b + 1 .. c + b - 1
 // of each column c, which the working storage holds.
 //
-// Threads: sweeps are taken in order by T threads; step k of sweep s starts
-// once sweep s-1 has finished its step k + 2: its row step's reflector row
-// c + b - 1 + ... meets our column step's last row at column c + 2b - 1
-// (step k + 1 overlaps more, step k + 3 nothing). Steps of one
-// sweep touch the elements in the same order whatever the thread count, so
-// the result is bitwise the same for every T (the tests rely on it).
+// Threads: sweeps are taken in order by T threads; step k of sweep s (at
+// column c) starts once sweep s-1 has finished its step k + 2, whose row
+// reflector sits on row c + b - 1, the last row of our column step, and
+// shares element (c + b - 1, c + 2b - 1) with it (step k + 1 overlaps more,
+// step k + 3 nothing; a wait for k + 1 only gave wrong values in the tests).
+// Steps of one sweep touch the elements in the same order whatever the
+// thread count, so the result is bitwise the same for every T (the tests
+// rely on it).
 #pragma once
 
 namespace lai::svd {
